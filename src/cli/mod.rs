@@ -1,0 +1,52 @@
+//! Command-line parsing and dispatch; each subcommand lives in its own module.
+mod design;
+mod info;
+mod output;
+
+use clap::{Parser, Subcommand};
+
+/// Design weight-sharing patterns for linear layers y = W x that must be
+/// equivariant to a permutation group G acting on the inputs and outputs.
+///
+/// An instance file (see FORMATS.md) lists generator pairs: how each
+/// generator of G permutes the inputs and the outputs. paramshare computes
+/// the group, its orbits on input-output pairs, and designs the tying
+/// pattern of W.
+///
+/// Exit status: 0 success; 1 a layer that is not exact (verify); 2 bad
+/// input (the message names the field and index); 3 an I/O or internal error.
+#[derive(Parser, Debug)]
+#[command(name = "paramshare", version, verbatim_doc_comment)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    Info(info::InfoArgs),
+    Design(design::DesignArgs),
+}
+
+/// Parses the command line, runs it, and returns the exit status.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Info(args) => info::run(args),
+        Command::Design(args) => design::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("paramshare: {failure}");
+            failure.code
+        }
+    }
+}

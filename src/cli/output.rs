@@ -1,0 +1,67 @@
+//! Exit statuses, error reporting and atomic output for the command line.
+
+use paramshare::instance::{Instance, InstanceError};
+use std::fmt;
+use std::path::Path;
+
+/// Exit status for bad input.
+pub const EXIT_BAD_INPUT: i32 = 2;
+/// Exit status for I/O and internal failures.
+pub const EXIT_FAILURE: i32 = 3;
+
+/// A failed command: the message for standard error and the exit status.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: i32,
+    pub message: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl Failure {
+    /// Bad input (status 2).
+    pub fn bad_input(message: impl Into<String>) -> Failure {
+        Failure {
+            code: EXIT_BAD_INPUT,
+            message: message.into(),
+        }
+    }
+
+    /// An I/O or internal failure (status 3).
+    pub fn failed(message: impl Into<String>) -> Failure {
+        Failure {
+            code: EXIT_FAILURE,
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads an instance, turning any problem into a status-2 failure naming the file.
+pub fn read_instance(path: &Path) -> Result<Instance, Failure> {
+    Instance::read(path).map_err(|e| match e {
+        InstanceError::Io { .. } => Failure::bad_input(e.to_string()),
+        other => Failure::bad_input(format!("{}: {other}", path.display())),
+    })
+}
+
+/// Writes through `contents` to `path` atomically, or to standard output when `path` is `None`.
+pub fn write_output(
+    path: Option<&Path>,
+    contents: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    match path {
+        Some(p) => paramshare::layer::write_atomically(p, contents)
+            .map_err(|e| Failure::failed(format!("cannot write {}: {e}", p.display()))),
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            contents(&mut lock)
+                .and_then(|_| std::io::Write::flush(&mut lock))
+                .map_err(|e| Failure::failed(format!("cannot write to standard output: {e}")))
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Permutation groups: stabiliser chains (Schreier-Sims), orders, membership, orbits.
+mod chain;
+mod orbits;
+
+pub use chain::StabilizerChain;
+pub use orbits::{orbits, OrbitPartition};

@@ -1,0 +1,314 @@
+//! Layer files (FORMATS.md `paramshare-layer/1`): a tying matrix with its group and verdicts.
+
+use crate::action::GeneratorPair;
+use crate::instance::{describe, generators_json, InstanceError};
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+
+/// The format tag written in every layer file.
+pub const LAYER_FORMAT: &str = "paramshare-layer/1";
+
+/// A tying matrix: `M` rows (outputs) by `N` columns (inputs), entry
+/// `-1` for no edge or the shared parameter's index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tying {
+    pub rows: usize,
+    pub cols: usize,
+    /// Row-major entries, `data[m * cols + n]`.
+    pub data: Vec<i32>,
+}
+
+impl Tying {
+    /// The entry for input `n` and output `m`.
+    pub fn get(&self, m: usize, n: usize) -> i32 {
+        self.data[m * self.cols + n]
+    }
+
+    /// The number of entries that are not `-1`.
+    pub fn edges(&self) -> u64 {
+        self.data.iter().filter(|&&v| v >= 0).count() as u64
+    }
+
+    /// One more than the largest parameter index (0 when there are no edges).
+    pub fn parameters(&self) -> usize {
+        self.data
+            .iter()
+            .copied()
+            .max()
+            .map_or(0, |m| (m + 1).max(0) as usize)
+    }
+}
+
+/// A layer file's contents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layer {
+    pub instance: String,
+    /// `dense`, `sparse` or `optimal`.
+    pub method: String,
+    /// `edges` or `parameters` for searched designs.
+    pub objective: Option<String>,
+    pub input_size: usize,
+    pub output_size: usize,
+    pub generators: Vec<GeneratorPair>,
+    /// |G<N,M>| in decimal.
+    pub group_order: String,
+    pub parameters: usize,
+    pub edges: u64,
+    pub tying: Tying,
+    /// Computed by the verifier; `None` when not computed.
+    pub automorphism_order: Option<String>,
+    pub closure_order: Option<String>,
+    pub exact: Option<bool>,
+    pub optimal: Option<bool>,
+    /// Further fields, written after the standard ones (e.g. notes, timing).
+    pub extra: serde_json::Map<String, Value>,
+}
+
+fn layer_error(field: impl Into<String>, message: impl Into<String>) -> InstanceError {
+    InstanceError::Field {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+impl Layer {
+    /// Writes the layer as JSON to `out`, the tying matrix one row per line.
+    ///
+    /// Streams the matrix rather than building a `serde_json::Value`, which
+    /// would need about 50 bytes per entry (800 MB for a 64x64 image layer).
+    pub fn write_json(&self, out: &mut (impl Write + ?Sized)) -> std::io::Result<()> {
+        let mut head = serde_json::Map::new();
+        head.insert("format".into(), LAYER_FORMAT.into());
+        head.insert("instance".into(), self.instance.clone().into());
+        head.insert("method".into(), self.method.clone().into());
+        if let Some(o) = &self.objective {
+            head.insert("objective".into(), o.clone().into());
+        }
+        head.insert("input_size".into(), self.input_size.into());
+        head.insert("output_size".into(), self.output_size.into());
+        head.insert("generators".into(), generators_json(&self.generators));
+        head.insert("group_order".into(), self.group_order.clone().into());
+        head.insert("parameters".into(), self.parameters.into());
+        head.insert("edges".into(), self.edges.into());
+        writeln!(out, "{{")?;
+        for (k, v) in &head {
+            writeln!(out, "  {}: {},", Value::from(k.as_str()), v)?;
+        }
+        write!(out, "  \"tying\": [")?;
+        let mut line = String::new();
+        for m in 0..self.tying.rows {
+            line.clear();
+            line.push_str(if m == 0 { "\n    [" } else { ",\n    [" });
+            for n in 0..self.tying.cols {
+                if n > 0 {
+                    line.push(',');
+                }
+                line.push_str(&self.tying.get(m, n).to_string());
+            }
+            line.push(']');
+            out.write_all(line.as_bytes())?;
+        }
+        write!(out, "\n  ]")?;
+        let mut tail = serde_json::Map::new();
+        if let Some(v) = &self.automorphism_order {
+            tail.insert("automorphism_order".into(), v.clone().into());
+        }
+        if let Some(v) = &self.closure_order {
+            tail.insert("closure_order".into(), v.clone().into());
+        }
+        if let Some(v) = self.exact {
+            tail.insert("exact".into(), v.into());
+        }
+        if let Some(v) = self.optimal {
+            tail.insert("optimal".into(), v.into());
+        }
+        for (k, v) in &self.extra {
+            tail.insert(k.clone(), v.clone());
+        }
+        for (k, v) in &tail {
+            write!(out, ",\n  {}: {}", Value::from(k.as_str()), v)?;
+        }
+        writeln!(out, "\n}}")
+    }
+
+    /// The layer as a JSON string.
+    pub fn to_json_string(&self) -> String {
+        let mut buf = Vec::new();
+        // writing to a Vec cannot fail
+        self.write_json(&mut buf).expect("write to memory");
+        // the writer emits only UTF-8
+        String::from_utf8(buf).expect("utf-8")
+    }
+
+    /// Reads and validates a layer file.
+    pub fn read(path: &Path) -> Result<Layer, InstanceError> {
+        let text = std::fs::read_to_string(path).map_err(|source| InstanceError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Layer::from_json_str(&text)
+    }
+
+    /// Parses and validates layer JSON: sizes, generators, and a tying
+    /// matrix whose parameter indices are exactly `0..parameters`.
+    pub fn from_json_str(text: &str) -> Result<Layer, InstanceError> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| InstanceError::Json(e.to_string()))?;
+        let obj = value.as_object().ok_or_else(|| {
+            layer_error(
+                "(top level)",
+                format!("expected an object, found {}", describe(&value)),
+            )
+        })?;
+        // Sizes and generators share the instance's validation.
+        let inst = crate::instance::Instance::from_json_value(&value)?;
+        let string_field = |f: &str| -> Result<Option<String>, InstanceError> {
+            match obj.get(f) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(v) => Err(layer_error(
+                    f,
+                    format!("expected a string, found {}", describe(v)),
+                )),
+            }
+        };
+        let bool_field = |f: &str| -> Result<Option<bool>, InstanceError> {
+            match obj.get(f) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::Bool(b)) => Ok(Some(*b)),
+                Some(v) => Err(layer_error(
+                    f,
+                    format!("expected true or false, found {}", describe(v)),
+                )),
+            }
+        };
+        if let Some(fmt) = string_field("format")? {
+            if fmt != LAYER_FORMAT {
+                return Err(layer_error(
+                    "format",
+                    format!("\"{fmt}\" is not supported (expected \"{LAYER_FORMAT}\")"),
+                ));
+            }
+        }
+        let (rows, cols) = (inst.output_size, inst.input_size);
+        let tying_v = obj.get("tying").ok_or_else(|| {
+            layer_error("tying", "missing (expected an array of output_size rows)")
+        })?;
+        let tying_rows = tying_v.as_array().ok_or_else(|| {
+            layer_error(
+                "tying",
+                format!("expected an array of rows, found {}", describe(tying_v)),
+            )
+        })?;
+        if tying_rows.len() != rows {
+            return Err(layer_error(
+                "tying",
+                format!(
+                    "has {} rows, expected output_size = {rows}",
+                    tying_rows.len()
+                ),
+            ));
+        }
+        let mut data = Vec::with_capacity(rows * cols);
+        for (m, row) in tying_rows.iter().enumerate() {
+            let row = row.as_array().ok_or_else(|| {
+                layer_error(
+                    format!("tying[{m}]"),
+                    format!("expected an array, found {}", describe(row)),
+                )
+            })?;
+            if row.len() != cols {
+                return Err(layer_error(
+                    format!("tying[{m}]"),
+                    format!("has length {}, expected input_size = {cols}", row.len()),
+                ));
+            }
+            for (n, x) in row.iter().enumerate() {
+                let v = x
+                    .as_i64()
+                    .filter(|&v| (-1..i32::MAX as i64).contains(&v))
+                    .ok_or_else(|| {
+                        layer_error(
+                            format!("tying[{m}][{n}]"),
+                            format!("expected -1 or a parameter index, found {}", describe(x)),
+                        )
+                    })?;
+                data.push(v as i32);
+            }
+        }
+        let tying = Tying { rows, cols, data };
+        let parameters = tying.parameters();
+        let mut used = vec![false; parameters];
+        for &v in &tying.data {
+            if v >= 0 {
+                used[v as usize] = true;
+            }
+        }
+        if let Some(gap) = used.iter().position(|u| !u) {
+            return Err(layer_error(
+                "tying",
+                format!("parameter {gap} is never used; indices must be exactly 0..{parameters}"),
+            ));
+        }
+        if let Some(p) = obj.get("parameters") {
+            if p.as_u64() != Some(parameters as u64) {
+                return Err(layer_error(
+                    "parameters",
+                    format!("is {}, but tying uses {parameters}", describe(p)),
+                ));
+            }
+        }
+        let edges = tying.edges();
+        if let Some(e) = obj.get("edges") {
+            if e.as_u64() != Some(edges) {
+                return Err(layer_error(
+                    "edges",
+                    format!("is {}, but tying has {edges}", describe(e)),
+                ));
+            }
+        }
+        Ok(Layer {
+            instance: string_field("instance")?.unwrap_or_else(|| inst.name.clone()),
+            method: string_field("method")?.unwrap_or_else(|| "unknown".into()),
+            objective: string_field("objective")?,
+            input_size: cols,
+            output_size: rows,
+            generators: inst.generators,
+            group_order: string_field("group_order")?.unwrap_or_default(),
+            parameters,
+            edges,
+            tying,
+            automorphism_order: string_field("automorphism_order")?,
+            closure_order: string_field("closure_order")?,
+            exact: bool_field("exact")?,
+            optimal: bool_field("optimal")?,
+            extra: serde_json::Map::new(),
+        })
+    }
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same
+/// directory, flushed and synced, then renamed over `path`. A crash leaves
+/// either the old file or the new one, never a half-written file.
+pub fn write_atomically(
+    path: &Path,
+    contents: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".paramshare-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        contents(&mut w)?;
+        w.flush()?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! paramshare: parameter-sharing patterns for linear layers equivariant to a permutation group.
+//!
+//! Data flows one way: [`instance`] -> [`group`] / [`action`] (orbits) ->
+//! [`design`] -> [`layer`] (export).
+pub mod action;
+pub mod design;
+pub mod group;
+pub mod instance;
+pub mod layer;
+pub mod perm;

@@ -1,0 +1,6 @@
+//! The `paramshare` command line.
+mod cli;
+
+fn main() {
+    std::process::exit(cli::run());
+}
