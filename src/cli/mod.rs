@@ -2,6 +2,7 @@
 mod design;
 mod info;
 mod output;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -26,6 +27,7 @@ pub struct Cli {
 enum Command {
     Info(info::InfoArgs),
     Design(design::DesignArgs),
+    Verify(verify::VerifyArgs),
 }
 
 /// Parses the command line, runs it, and returns the exit status.
@@ -41,6 +43,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Info(args) => info::run(args),
         Command::Design(args) => design::run(args),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(code) => code,

@@ -10,6 +10,7 @@ pub use dense::dense_tying;
 use crate::action::JointAction;
 use crate::instance::Instance;
 use crate::layer::{Layer, Tying};
+use crate::verify::{verify_layer_with_dense, VerifyError};
 use std::fmt;
 
 /// Which design to build.
@@ -77,6 +78,9 @@ pub enum DesignError {
     /// The layer would not fit in memory.
     #[error("a {rows} x {cols} layer needs about {gib:.1} GiB for its tying matrix; use a smaller instance")]
     TooLarge { rows: usize, cols: usize, gib: f64 },
+    /// The verifier rejected the design (a bug: designs are G-invariant by construction).
+    #[error("the verifier rejected the design: {0}")]
+    Verify(#[from] VerifyError),
 }
 
 /// Bytes of working memory a design of an `input_size` x `output_size`
@@ -108,10 +112,13 @@ pub fn design_layer(
     options: &DesignOptions,
 ) -> Result<Layer, DesignError> {
     check_size(instance.input_size, instance.output_size)?;
+    let dense = dense_tying(action);
     let (tying, objective): (Tying, Option<Objective>) = match options.method {
-        Method::Dense => (dense_tying(action), None),
+        Method::Dense => (dense.clone(), None),
     };
-    Ok(Layer {
+    let verdict = verify_layer_with_dense(&tying, &dense, action)?;
+    drop(dense);
+    let mut layer = Layer {
         instance: instance.name.clone(),
         method: options.method.name().into(),
         objective: objective.map(|o| o.name().to_string()),
@@ -122,11 +129,12 @@ pub fn design_layer(
         parameters: tying.parameters(),
         edges: tying.edges(),
         tying,
-        // Filled by the automorphism verifier; left out rather than guessed.
         automorphism_order: None,
         closure_order: None,
         exact: None,
         optimal: None,
         extra: Default::default(),
-    })
+    };
+    verdict.fill(&mut layer);
+    Ok(layer)
 }
