@@ -322,7 +322,9 @@ mod tests {
     #[test]
     fn big_order() {
         // cycles of coprime lengths: the primes up to 53, whose product exceeds 2^64
-        let primes = [2usize, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53];
+        let primes = [
+            2usize, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53,
+        ];
         let mut images = Vec::new();
         for &p in &primes {
             let s = images.len();
