@@ -1,5 +1,7 @@
 //! Instances (FORMATS.md): reading and validating a group acting on one layer's inputs and outputs.
 
+pub mod families;
+
 use crate::action::{GeneratorPair, JointAction};
 use crate::perm::Perm;
 use serde::{Deserialize, Serialize};
@@ -268,7 +270,9 @@ impl Instance {
                     match c.get(side) {
                         None => Ok(1),
                         Some(v) => match v.as_u64() {
-                            Some(k) if (1..=1 << 16).contains(&k) => Ok(k as usize),
+                            Some(k) if (1..=families::MAX_CHANNELS as u64).contains(&k) => {
+                                Ok(k as usize)
+                            }
                             _ => Err(field_error(
                                 format!("channels.{side}"),
                                 format!(
@@ -316,6 +320,46 @@ impl Instance {
         })
     }
 
+    /// Writes the FORMATS.md JSON, one generator pair per line (readable
+    /// and compact for large images), ending with a newline.
+    pub fn write_json(&self, out: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
+        let text = |s: &str| Value::String(s.to_string()).to_string();
+        let array = |p: &Perm| {
+            let items: Vec<String> = p.images().iter().map(|x| x.to_string()).collect();
+            format!("[{}]", items.join(", "))
+        };
+        writeln!(out, "{{")?;
+        writeln!(out, "  \"name\": {},", text(&self.name))?;
+        writeln!(out, "  \"description\": {},", text(&self.description))?;
+        writeln!(out, "  \"input_size\": {},", self.input_size)?;
+        writeln!(out, "  \"output_size\": {},", self.output_size)?;
+        if self.generators.is_empty() {
+            writeln!(out, "  \"generators\": [],")?;
+        } else {
+            writeln!(out, "  \"generators\": [")?;
+            for (k, g) in self.generators.iter().enumerate() {
+                let comma = if k + 1 < self.generators.len() {
+                    ","
+                } else {
+                    ""
+                };
+                writeln!(
+                    out,
+                    "    {{ \"input\": {}, \"output\": {} }}{comma}",
+                    array(&g.input),
+                    array(&g.output)
+                )?;
+            }
+            writeln!(out, "  ],")?;
+        }
+        writeln!(
+            out,
+            "  \"channels\": {{ \"input\": {}, \"output\": {} }}",
+            self.channels.input, self.channels.output
+        )?;
+        writeln!(out, "}}")
+    }
+
     /// The joint action G<N,M> of this instance's generators.
     pub fn action(&self) -> JointAction {
         JointAction::new(self.input_size, self.output_size, self.generators.clone())
@@ -343,6 +387,11 @@ mod tests {
         assert_eq!(inst.generators.len(), 1);
         let back = Instance::from_json_value(&inst.to_json()).unwrap();
         assert_eq!(back, inst);
+        let mut written = Vec::new();
+        inst.write_json(&mut written).unwrap();
+        let written = String::from_utf8(written).unwrap();
+        assert_eq!(Instance::from_json_str(&written).unwrap(), inst);
+        assert!(written.contains("{ \"input\": [1, 2, 3, 0], \"output\": [1, 2, 3, 0] }"));
     }
 
     #[test]
