@@ -1,6 +1,7 @@
 //! Command-line parsing and dispatch; each subcommand lives in its own module.
 mod design;
 mod info;
+mod instance;
 mod output;
 mod verify;
 
@@ -27,6 +28,7 @@ pub struct Cli {
 enum Command {
     Info(info::InfoArgs),
     Design(design::DesignArgs),
+    Instance(instance::InstanceArgs),
     Verify(verify::VerifyArgs),
 }
 
@@ -43,6 +45,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Info(args) => info::run(args),
         Command::Design(args) => design::run(args),
+        Command::Instance(args) => instance::run(args),
         Command::Verify(args) => verify::run(args),
     };
     match result {

@@ -20,6 +20,8 @@ use std::path::PathBuf;
 /// the dense design) is computed too: no pattern can be exact when it is
 /// larger than G.
 ///
+/// With -o the layer is written back with the computed fields filled in.
+///
 /// Exit status: 0 exact; 1 not exact (or not even G-equivariant), with a
 /// witness printed as cycles on the inputs and on the outputs; 2 bad input;
 /// 3 I/O error.
@@ -36,6 +38,10 @@ pub struct VerifyArgs {
     /// (edge colours as subdivision vertices) to this file.
     #[arg(long, value_name = "FILE")]
     export_dreadnaut: Option<PathBuf>,
+    /// Write the layer again with the computed automorphism_order,
+    /// closure_order and exact fields (atomically), whatever the verdict.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
@@ -70,6 +76,11 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
         }
     };
     warn_on_stale_fields(&layer, &verdict);
+    if let Some(path) = &args.output {
+        let mut filled = layer.clone();
+        verdict.fill(&mut filled);
+        write_output(Some(path), |w| filled.write_json(w))?;
+    }
     let p = &verdict.pattern;
     if p.is_exact() {
         println!(

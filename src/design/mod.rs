@@ -84,9 +84,16 @@ pub enum DesignError {
 }
 
 /// Bytes of working memory a design of an `input_size` x `output_size`
-/// layer needs at least (edge-orbit labels twice and the tying matrix).
+/// layer needs at its peak: 16 per entry while the edge orbits are numbered
+/// (`JointAction::edge_orbits`: the raw labels, 4 bytes, plus the renaming
+/// table, 4, and orbit sizes, 8, each as long as the matrix when every edge
+/// is its own orbit; the column buffer, 4 more, is freed just before), plus
+/// one output line of up to 12 bytes per column while the JSON is streamed.
+/// The verifier then needs 24 per entry: the layer's tying matrix and the
+/// dense design's (4 + 4, one matrix for the dense method) and adjacency
+/// lists in both directions (16 per edge, `verify::Structure`).
 pub fn estimated_bytes(input_size: usize, output_size: usize) -> u128 {
-    input_size as u128 * output_size as u128 * 12
+    input_size as u128 * output_size as u128 * 24 + input_size as u128 * 12
 }
 
 /// Refuse layers whose working memory would exceed this many bytes.
@@ -113,11 +120,12 @@ pub fn design_layer(
 ) -> Result<Layer, DesignError> {
     check_size(instance.input_size, instance.output_size)?;
     let dense = dense_tying(action);
-    let (tying, objective): (Tying, Option<Objective>) = match options.method {
-        Method::Dense => (dense.clone(), None),
+    // `None` stands for the dense design itself (not copied).
+    let (tying, objective): (Option<Tying>, Option<Objective>) = match options.method {
+        Method::Dense => (None, None),
     };
-    let verdict = verify_layer_with_dense(&tying, &dense, action)?;
-    drop(dense);
+    let verdict = verify_layer_with_dense(tying.as_ref().unwrap_or(&dense), &dense, action)?;
+    let tying = tying.unwrap_or(dense);
     let mut layer = Layer {
         instance: instance.name.clone(),
         method: options.method.name().into(),

@@ -189,7 +189,7 @@ pub fn verify_layer_with_dense(
     action: &JointAction,
 ) -> Result<LayerVerdict, VerifyError> {
     let pattern = verify_exact(tying, action)?;
-    let closure = if tying == dense {
+    let closure = if std::ptr::eq(tying, dense) || tying == dense {
         pattern.clone()
     } else {
         verify_exact(dense, action)?
