@@ -1,7 +1,9 @@
 //! Command-line parsing and dispatch; each subcommand lives in its own module.
 mod design;
 mod info;
+mod instance;
 mod output;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -26,6 +28,8 @@ pub struct Cli {
 enum Command {
     Info(info::InfoArgs),
     Design(design::DesignArgs),
+    Instance(instance::InstanceArgs),
+    Verify(verify::VerifyArgs),
 }
 
 /// Parses the command line, runs it, and returns the exit status.
@@ -41,6 +45,8 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Info(args) => info::run(args),
         Command::Design(args) => design::run(args),
+        Command::Instance(args) => instance::run(args),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(code) => code,
