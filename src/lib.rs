@@ -8,3 +8,4 @@ pub mod group;
 pub mod instance;
 pub mod layer;
 pub mod perm;
+pub mod solve;
