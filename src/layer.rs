@@ -143,10 +143,7 @@ impl Layer {
 
     /// Reads and validates a layer file.
     pub fn read(path: &Path) -> Result<Layer, InstanceError> {
-        let text = std::fs::read_to_string(path).map_err(|source| InstanceError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::instance::read_input_text(path)?;
         Layer::from_json_str(&text)
     }
 
@@ -210,7 +207,9 @@ impl Layer {
                 ),
             ));
         }
-        let mut data = Vec::with_capacity(rows * cols);
+        // Check every row's shape before allocating, so the matrix is sized
+        // by the entries actually present, never by a claimed input_size.
+        let mut row_arrays = Vec::with_capacity(tying_rows.len());
         for (m, row) in tying_rows.iter().enumerate() {
             let row = row.as_array().ok_or_else(|| {
                 layer_error(
@@ -224,6 +223,10 @@ impl Layer {
                     format!("has length {}, expected input_size = {cols}", row.len()),
                 ));
             }
+            row_arrays.push(row);
+        }
+        let mut data = Vec::with_capacity(rows * cols);
+        for (m, row) in row_arrays.into_iter().enumerate() {
             for (n, x) in row.iter().enumerate() {
                 let v = x
                     .as_i64()
@@ -239,9 +242,14 @@ impl Layer {
         }
         let tying = Tying { rows, cols, data };
         let parameters = tying.parameters();
-        let mut used = vec![false; parameters];
+        // `edges` entries cover at most `edges` indices, so if 0..parameters
+        // has a gap, one lies in 0..=edges: flags for those suffice, never
+        // one per claimed index (a single entry 2^31-2 would ask for 2 GiB).
+        let edges = tying.edges();
+        let flags = parameters.min(edges as usize + 1);
+        let mut used = vec![false; flags];
         for &v in &tying.data {
-            if v >= 0 {
+            if v >= 0 && (v as usize) < flags {
                 used[v as usize] = true;
             }
         }
@@ -259,7 +267,6 @@ impl Layer {
                 ));
             }
         }
-        let edges = tying.edges();
         if let Some(e) = obj.get("edges") {
             if e.as_u64() != Some(edges) {
                 return Err(layer_error(

@@ -1,6 +1,7 @@
 //! Command-line parsing and dispatch; each subcommand lives in its own module.
 mod design;
 mod info;
+mod instance;
 mod output;
 
 use clap::{Parser, Subcommand};
@@ -26,6 +27,7 @@ pub struct Cli {
 enum Command {
     Info(info::InfoArgs),
     Design(design::DesignArgs),
+    Instance(instance::InstanceArgs),
 }
 
 /// Parses the command line, runs it, and returns the exit status.
@@ -41,6 +43,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Info(args) => info::run(args),
         Command::Design(args) => design::run(args),
+        Command::Instance(args) => instance::run(args),
     };
     match result {
         Ok(code) => code,

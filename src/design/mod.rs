@@ -80,9 +80,13 @@ pub enum DesignError {
 }
 
 /// Bytes of working memory a design of an `input_size` x `output_size`
-/// layer needs at least (edge-orbit labels twice and the tying matrix).
+/// layer needs at its peak: 16 per entry while the edge orbits are numbered
+/// (`JointAction::edge_orbits`: the raw labels, 4 bytes, plus the renaming
+/// table, 4, and orbit sizes, 8, each as long as the matrix when every edge
+/// is its own orbit; the column buffer, 4 more, is freed just before), plus
+/// one output line of up to 12 bytes per column while the JSON is streamed.
 pub fn estimated_bytes(input_size: usize, output_size: usize) -> u128 {
-    input_size as u128 * output_size as u128 * 12
+    input_size as u128 * output_size as u128 * 16 + input_size as u128 * 12
 }
 
 /// Refuse layers whose working memory would exceed this many bytes.
