@@ -4,6 +4,10 @@
 //! runner use: it builds the tying matrix for the chosen method and returns
 //! a [`Layer`] with every field FORMATS.md asks for.
 mod dense;
+pub mod optimal;
+pub mod oracle;
+pub mod sparse;
+pub mod symmetry;
 
 pub use dense::dense_tying;
 

@@ -243,3 +243,7 @@ pub fn exhaustive_minimum(
     }
     Ok(None)
 }
+
+#[cfg(test)]
+#[path = "optimal_tests.rs"]
+mod tests;
