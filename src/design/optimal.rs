@@ -89,7 +89,11 @@ pub fn pattern_of(orbits: &EdgeOrbits, chosen: &[bool]) -> Tying {
     Tying {
         rows: orbits.output_size,
         cols: orbits.input_size,
-        data: orbits.orbit_of.iter().map(|&o| colour[o as usize]).collect(),
+        data: orbits
+            .orbit_of
+            .iter()
+            .map(|&o| colour[o as usize])
+            .collect(),
     }
 }
 
@@ -182,7 +186,13 @@ pub fn search_optimal(
             Check::Exact => {
                 progress.best = proposal.cost;
                 (settings.progress)(&progress);
-                return finish(proposal.chosen, proposal.cost, true, proposal.cost, progress);
+                return finish(
+                    proposal.chosen,
+                    proposal.cost,
+                    true,
+                    proposal.cost,
+                    progress,
+                );
             }
             Check::Witnesses(witnesses) => {
                 for pi in &witnesses {
@@ -206,7 +216,8 @@ pub fn search_optimal(
                         extra.push(q_pi);
                     }
                     for image in symmetry::cut_images(&moved, &extra, CUT_IMAGE_LIMIT) {
-                        let clause: Vec<Lit> = image.iter().map(|&o| Lit::pos(o as usize)).collect();
+                        let clause: Vec<Lit> =
+                            image.iter().map(|&o| Lit::pos(o as usize)).collect();
                         solver.add_clause(&clause);
                         progress.cuts += 1;
                     }
@@ -230,7 +241,10 @@ pub fn exhaustive_minimum(
     let weights = orbit_weights(orbits, objective);
     let mut subsets: Vec<(u64, u32)> = (1u32..1 << k)
         .map(|mask| {
-            let cost = (0..k).filter(|&o| mask >> o & 1 == 1).map(|o| weights[o]).sum();
+            let cost = (0..k)
+                .filter(|&o| mask >> o & 1 == 1)
+                .map(|o| weights[o])
+                .sum();
             (cost, mask)
         })
         .collect();

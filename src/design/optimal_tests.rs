@@ -91,7 +91,11 @@ fn regular_cyclic_groups_need_two_orbits() {
     assert_eq!(optimum_parameters(&c2), 1);
     for n in 3..=5 {
         let shift: Vec<usize> = (0..n).map(|i| (i + 1) % n).collect();
-        assert_eq!(optimum_parameters(&same_both_sides(n, &[&shift])), 2, "C{n}");
+        assert_eq!(
+            optimum_parameters(&same_both_sides(n, &[&shift])),
+            2,
+            "C{n}"
+        );
     }
 }
 

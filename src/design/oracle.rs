@@ -75,7 +75,11 @@ impl BruteForceOracle {
             let mut output = vec![usize::MAX; m];
             let mut used = vec![false; m];
             match_outputs(&candidates, 0, &mut output, &mut used, &mut |pi_m| {
-                let images: Vec<usize> = pi_n.iter().copied().chain(pi_m.iter().map(|&v| v + n)).collect();
+                let images: Vec<usize> = pi_n
+                    .iter()
+                    .copied()
+                    .chain(pi_m.iter().map(|&v| v + n))
+                    .collect();
                 // `images` is a bijection by construction (both sides are).
                 found.push(Perm::from_images(&images).expect("two bijections side by side"));
             });
@@ -140,5 +144,41 @@ impl ExactnessOracle for BruteForceOracle {
         } else {
             Check::Witnesses(witnesses)
         })
+    }
+}
+
+/// The automorphism verifier as an oracle: Aut(pattern) by refinement and
+/// search seeded with the target group, and the automorphisms it found
+/// outside the target as witnesses.
+pub struct VerifierOracle<'a> {
+    target: &'a JointAction,
+}
+
+impl<'a> VerifierOracle<'a> {
+    /// An oracle comparing patterns of `target`'s shape with `target`.
+    pub fn new(target: &'a JointAction) -> VerifierOracle<'a> {
+        VerifierOracle { target }
+    }
+}
+
+impl ExactnessOracle for VerifierOracle<'_> {
+    fn check(&self, tying: &Tying) -> Result<Check, OracleError> {
+        let structure = crate::verify::Structure::from_tying(tying);
+        let aut = crate::verify::automorphisms(&structure, self.target.joint_generators())
+            .map_err(|e| OracleError::Verifier(e.to_string()))?;
+        if aut.order == self.target.order() {
+            return Ok(Check::Exact);
+        }
+        let witnesses: Vec<Perm> = aut
+            .found
+            .into_iter()
+            .filter(|g| !self.target.chain().contains(g))
+            .collect();
+        if witnesses.is_empty() {
+            return Err(OracleError::Verifier(
+                "Aut is larger than the target but no automorphism outside it was found".into(),
+            ));
+        }
+        Ok(Check::Witnesses(witnesses))
     }
 }

@@ -296,7 +296,10 @@ mod tests {
         let k = elements.len();
         (0u32..1 << k)
             .filter(|mask| {
-                let h: Vec<Perm> = (0..k).filter(|i| mask >> i & 1 == 1).map(|i| elements[i].clone()).collect();
+                let h: Vec<Perm> = (0..k)
+                    .filter(|i| mask >> i & 1 == 1)
+                    .map(|i| elements[i].clone())
+                    .collect();
                 h.iter().all(|g| h.contains(&g.inverse()))
                     && StabilizerChain::new(degree, &h).order() == action.order()
             })
@@ -324,7 +327,10 @@ mod tests {
                 assert!(h.optimal && h.listed);
                 assert_eq!(h.elements.len(), want, "{solver}");
                 let degree = action.input_size() + action.output_size();
-                assert_eq!(StabilizerChain::new(degree, &h.elements).order(), action.order());
+                assert_eq!(
+                    StabilizerChain::new(degree, &h.elements).order(),
+                    action.order()
+                );
             }
         }
     }
@@ -339,7 +345,19 @@ mod tests {
         with_identity.push(Perm::identity(8));
         assert_eq!(difference_subgroup_order(&c4, &with_identity), 4u32.into());
         let orbits = c4.edge_orbits();
-        assert_eq!(sparse_orbits(&c4, &orbits, &h).iter().filter(|&&c| c).count(), 2);
-        assert_eq!(sparse_orbits(&c4, &orbits, &with_identity).iter().filter(|&&c| c).count(), 3);
+        assert_eq!(
+            sparse_orbits(&c4, &orbits, &h)
+                .iter()
+                .filter(|&&c| c)
+                .count(),
+            2
+        );
+        assert_eq!(
+            sparse_orbits(&c4, &orbits, &with_identity)
+                .iter()
+                .filter(|&&c| c)
+                .count(),
+            3
+        );
     }
 }

@@ -153,7 +153,10 @@ pub fn cut_images(cut: &[u32], conjugators: &[Perm], limit: usize) -> Vec<Vec<u3
         let current = images[head].clone();
         head += 1;
         for q in conjugators {
-            let mut image: Vec<u32> = current.iter().map(|&o| q.apply(o as usize) as u32).collect();
+            let mut image: Vec<u32> = current
+                .iter()
+                .map(|&o| q.apply(o as usize) as u32)
+                .collect();
             image.sort_unstable();
             if seen.insert(image.clone()) {
                 images.push(image);
@@ -208,7 +211,7 @@ mod tests {
     #[test]
     fn cut_images_stop_at_the_limit() {
         let q = Perm::parse_cycles("(0 1 2 3 4 5)", 6).unwrap();
-        assert_eq!(cut_images(&[0, 1], &[q.clone()], 100).len(), 6);
+        assert_eq!(cut_images(&[0, 1], std::slice::from_ref(&q), 100).len(), 6);
         assert_eq!(cut_images(&[0, 1], &[q], 4).len(), 4);
     }
 }

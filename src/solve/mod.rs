@@ -110,7 +110,10 @@ pub trait MinCostSolver {
 }
 
 /// A fresh solver of `kind` over variables with the given positive weights.
-pub fn new_solver(kind: SolverKind, weights: Vec<u64>) -> Result<Box<dyn MinCostSolver>, SolveError> {
+pub fn new_solver(
+    kind: SolverKind,
+    weights: Vec<u64>,
+) -> Result<Box<dyn MinCostSolver>, SolveError> {
     Ok(match kind {
         SolverKind::Sat => Box::new(SatSolver::new(weights)?),
         SolverKind::Ilp => Box::new(IlpSolver::new(weights)),

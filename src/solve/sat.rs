@@ -13,9 +13,7 @@
 use super::{cost_of, Lit, MinCostSolver, Minimum, Outcome, SolveError};
 use num_integer::Integer;
 use rustsat::encodings::card::{BoundUpper as _, BoundUpperIncremental as _, Totalizer};
-use rustsat::encodings::pb::{
-    BoundUpper as _, BoundUpperIncremental as _, GeneralizedTotalizer,
-};
+use rustsat::encodings::pb::{BoundUpper as _, BoundUpperIncremental as _, GeneralizedTotalizer};
 use rustsat::encodings::CollectClauses;
 use rustsat::instances::BasicVarManager;
 use rustsat::types::{Clause, Var};
@@ -117,12 +115,14 @@ impl SatSolver {
                 CostEncoding::Equal(tot) => {
                     tot.encode_ub_change(b..=b, &mut sink, &mut self.vars)
                         .map_err(|e| SolveError::Sat(e.to_string()))?;
-                    tot.enforce_ub(b).map_err(|e| SolveError::Sat(e.to_string()))?
+                    tot.enforce_ub(b)
+                        .map_err(|e| SolveError::Sat(e.to_string()))?
                 }
                 CostEncoding::Weighted(gte) => {
                     gte.encode_ub_change(b..=b, &mut sink, &mut self.vars)
                         .map_err(|e| SolveError::Sat(e.to_string()))?;
-                    gte.enforce_ub(b).map_err(|e| SolveError::Sat(e.to_string()))?
+                    gte.enforce_ub(b)
+                        .map_err(|e| SolveError::Sat(e.to_string()))?
                 }
             };
             assumptions.extend(enforced.into_iter().map(to_varisat));
