@@ -1,6 +1,6 @@
 //! Layer files (FORMATS.md `paramshare-layer/1`): a tying matrix with its group and verdicts.
 
-use crate::action::GeneratorPair;
+use crate::action::{EdgeOrbits, GeneratorPair};
 use crate::instance::{describe, generators_json, InstanceError};
 use serde_json::Value;
 use std::io::Write;
@@ -20,6 +20,15 @@ pub struct Tying {
 }
 
 impl Tying {
+    /// The dense tying matrix: entry `(m, n)` is the edge orbit of `(n, m)`.
+    pub fn from_edge_orbits(orbits: EdgeOrbits) -> Tying {
+        Tying {
+            rows: orbits.output_size,
+            cols: orbits.input_size,
+            data: orbits.orbit_of.into_iter().map(|o| o as i32).collect(),
+        }
+    }
+
     /// The entry for input `n` and output `m`.
     pub fn get(&self, m: usize, n: usize) -> i32 {
         self.data[m * self.cols + n]

@@ -1,10 +1,11 @@
 //! paramshare: parameter-sharing patterns for linear layers equivariant to a permutation group.
 //!
 //! Data flows one way: [`instance`] -> [`group`] / [`action`] (orbits) ->
-//! [`design`] -> [`layer`] (export).
+//! [`design`] (checked by [`verify`]) -> [`layer`] (export).
 pub mod action;
 pub mod design;
 pub mod group;
 pub mod instance;
 pub mod layer;
 pub mod perm;
+pub mod verify;

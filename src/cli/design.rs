@@ -50,6 +50,7 @@ pub fn run(args: DesignArgs) -> Result<i32, Failure> {
         DesignError::TooLarge { .. } => {
             Failure::bad_input(format!("{}: {e}", args.instance.display()))
         }
+        DesignError::Verify(_) => Failure::failed(format!("{}: {e}", args.instance.display())),
     })?;
     write_output(args.output.as_deref(), |w| layer.write_json(w))?;
     Ok(0)

@@ -3,6 +3,7 @@ mod design;
 mod info;
 mod instance;
 mod output;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +29,7 @@ enum Command {
     Info(info::InfoArgs),
     Design(design::DesignArgs),
     Instance(instance::InstanceArgs),
+    Verify(verify::VerifyArgs),
 }
 
 /// Parses the command line, runs it, and returns the exit status.
@@ -44,6 +46,7 @@ pub fn run() -> i32 {
         Command::Info(args) => info::run(args),
         Command::Design(args) => design::run(args),
         Command::Instance(args) => instance::run(args),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(code) => code,

@@ -10,6 +10,7 @@ pub use dense::dense_tying;
 use crate::action::JointAction;
 use crate::instance::Instance;
 use crate::layer::{Layer, Tying};
+use crate::verify::{verify_layer_with_dense, VerifyError};
 use std::fmt;
 
 /// Which design to build.
@@ -77,6 +78,9 @@ pub enum DesignError {
     /// The layer would not fit in memory.
     #[error("a {rows} x {cols} layer needs about {gib:.1} GiB for its tying matrix; use a smaller instance")]
     TooLarge { rows: usize, cols: usize, gib: f64 },
+    /// The verifier rejected the design (a bug: designs are G-invariant by construction).
+    #[error("the verifier rejected the design: {0}")]
+    Verify(#[from] VerifyError),
 }
 
 /// Bytes of working memory a design of an `input_size` x `output_size`
@@ -85,8 +89,11 @@ pub enum DesignError {
 /// table, 4, and orbit sizes, 8, each as long as the matrix when every edge
 /// is its own orbit; the column buffer, 4 more, is freed just before), plus
 /// one output line of up to 12 bytes per column while the JSON is streamed.
+/// The verifier then needs 24 per entry: the layer's tying matrix and the
+/// dense design's (4 + 4, one matrix for the dense method) and adjacency
+/// lists in both directions (16 per edge, `verify::Structure`).
 pub fn estimated_bytes(input_size: usize, output_size: usize) -> u128 {
-    input_size as u128 * output_size as u128 * 16 + input_size as u128 * 12
+    input_size as u128 * output_size as u128 * 24 + input_size as u128 * 12
 }
 
 /// Refuse layers whose working memory would exceed this many bytes.
@@ -112,10 +119,14 @@ pub fn design_layer(
     options: &DesignOptions,
 ) -> Result<Layer, DesignError> {
     check_size(instance.input_size, instance.output_size)?;
-    let (tying, objective): (Tying, Option<Objective>) = match options.method {
-        Method::Dense => (dense_tying(action), None),
+    let dense = dense_tying(action);
+    // `None` stands for the dense design itself (not copied).
+    let (tying, objective): (Option<Tying>, Option<Objective>) = match options.method {
+        Method::Dense => (None, None),
     };
-    Ok(Layer {
+    let verdict = verify_layer_with_dense(tying.as_ref().unwrap_or(&dense), &dense, action)?;
+    let tying = tying.unwrap_or(dense);
+    let mut layer = Layer {
         instance: instance.name.clone(),
         method: options.method.name().into(),
         objective: objective.map(|o| o.name().to_string()),
@@ -126,11 +137,12 @@ pub fn design_layer(
         parameters: tying.parameters(),
         edges: tying.edges(),
         tying,
-        // Filled by the automorphism verifier; left out rather than guessed.
         automorphism_order: None,
         closure_order: None,
         exact: None,
         optimal: None,
         extra: Default::default(),
-    })
+    };
+    verdict.fill(&mut layer);
+    Ok(layer)
 }
