@@ -659,3 +659,168 @@ fn fuzz_mutated_instances_through_the_binary() {
         panic!("{e}");
     }
 }
+
+/// All permutations of `0..n` (n <= 4 here), as image arrays.
+fn all_perms(n: usize) -> Vec<Vec<usize>> {
+    if n == 0 {
+        return vec![vec![]];
+    }
+    let mut out = Vec::new();
+    for p in all_perms(n - 1) {
+        for at in 0..n {
+            let mut q = p.clone();
+            q.insert(at, n - 1);
+            out.push(q);
+        }
+    }
+    out
+}
+
+/// |Aut(tying)| by brute force: pairs (pi on inputs, pi on outputs) keeping every entry.
+fn brute_force_automorphisms(t: &paramshare::layer::Tying) -> u64 {
+    let (ins, outs) = (all_perms(t.cols), all_perms(t.rows));
+    let mut count = 0;
+    for pi in &ins {
+        for po in &outs {
+            let keeps =
+                (0..t.rows).all(|m| (0..t.cols).all(|n| t.get(po[m], pi[n]) == t.get(m, n)));
+            count += keeps as u64;
+        }
+    }
+    count
+}
+
+#[test]
+fn fuzz_verifier_on_arbitrary_tying_matrices() {
+    // Arbitrary tying matrices (any entries >= -1, any shape, sometimes not
+    // the action's) with a random group: the verifier never panics, rejects
+    // a wrong shape, and, when G preserves the pattern, finds |Aut| equal
+    // to the brute-force count (sizes up to 4) and a multiple of |G|.
+    let strategy = (
+        valid_instance(),
+        0usize..5,
+        0usize..5,
+        proptest::bool::weighted(0.8),
+    )
+        .prop_flat_map(|(inst, rows, cols, same_shape)| {
+            let n = inst["input_size"].as_u64().unwrap() as usize;
+            let m = inst["output_size"].as_u64().unwrap() as usize;
+            let (r, c) = if same_shape { (m, n) } else { (rows, cols) };
+            (
+                Just(inst),
+                Just((r, c)),
+                proptest::collection::vec(-1i32..4, r * c),
+                proptest::bool::weighted(0.3),
+            )
+        });
+    fuzz(
+        "verifier on tying matrices",
+        strategy,
+        |(inst, (rows, cols), data, use_dense)| {
+            let label = format!("{inst} tying {rows}x{cols} {data:?} dense={use_dense}");
+            guarded(&label, || -> Result<(), TestCaseError> {
+                let inst = Instance::from_json_value(&inst).expect("valid instance");
+                let action = inst.action();
+                let tying = if use_dense {
+                    paramshare::design::dense_tying(&action)
+                } else {
+                    paramshare::layer::Tying { rows, cols, data }
+                };
+                let shape_ok = tying.rows == inst.output_size && tying.cols == inst.input_size;
+                let equivariant = shape_ok
+                    && action.pairs().iter().all(|g| {
+                        (0..tying.rows).all(|m| {
+                            (0..tying.cols).all(|n| {
+                                tying.get(g.output.apply(m), g.input.apply(n)) == tying.get(m, n)
+                            })
+                        })
+                    });
+                match paramshare::verify::verify_exact(&tying, &action) {
+                    Ok(verdict) => {
+                        prop_assert!(equivariant, "accepted a pattern G does not preserve");
+                        let g = action.order();
+                        prop_assert_eq!(&verdict.automorphism_order % &g, 0u32.into());
+                        prop_assert_eq!(verdict.is_exact(), verdict.automorphism_order == g);
+                        if tying.rows <= 4 && tying.cols <= 4 {
+                            prop_assert_eq!(
+                                verdict.automorphism_order,
+                                brute_force_automorphisms(&tying).into()
+                            );
+                        }
+                    }
+                    Err(paramshare::verify::VerifyError::ShapeMismatch { .. }) => {
+                        prop_assert!(!shape_ok)
+                    }
+                    Err(paramshare::verify::VerifyError::NotAnAutomorphism { .. }) => {
+                        prop_assert!(shape_ok && !equivariant)
+                    }
+                }
+                Ok(())
+            })
+        },
+    );
+}
+
+#[test]
+fn fuzz_mutated_layers_through_verify() {
+    // `verify -o` on mutated layer files: exit 0 (exact) or 1 (not exact)
+    // with a valid layer written, or 2 with nothing written; never a panic.
+    let dir = tempfile::tempdir().unwrap();
+    let strategy = (
+        valid_layer_text(),
+        proptest::collection::vec(mutation(), 0..4),
+    );
+    let seconds: u64 = std::env::var("PARAMSHARE_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut runner = TestRunner::new(Config {
+        cases: if seconds > 0 { 400 } else { 24 },
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&strategy, |(text, mutations)| {
+        let mut bytes = text.into_bytes();
+        for m in &mutations {
+            mutate(&mut bytes, m);
+        }
+        let input = dir.path().join("layer.json");
+        let out_dir = dir.path().join("out");
+        std::fs::create_dir_all(&out_dir).unwrap();
+        let out = out_dir.join("verified.json");
+        let _ = std::fs::remove_file(&out);
+        std::fs::write(&input, &bytes).unwrap();
+        let status = assert_cmd::Command::cargo_bin("paramshare")
+            .unwrap()
+            .arg("verify")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap()
+            .status
+            .code();
+        let left: Vec<_> = std::fs::read_dir(&out_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        let text = String::from_utf8_lossy(&bytes);
+        match status {
+            Some(0) => {
+                prop_assert_eq!(left.len(), 1, "{}", text);
+                let written = std::fs::read_to_string(&out).unwrap();
+                let layer = Layer::from_json_str(&written);
+                prop_assert!(layer.is_ok(), "{}", text);
+            }
+            // Not exact, or not even G-equivariant (then nothing is written).
+            Some(1) => prop_assert!(left.len() <= 1, "{:?} left for {}", left, text),
+            Some(2) => prop_assert!(left.is_empty(), "{:?} left for {}", left, text),
+            other => prop_assert!(false, "exit {:?} for {}", other, text),
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
