@@ -3,8 +3,9 @@
 use super::output::{read_instance, write_output, Failure};
 use clap::{Args, Subcommand};
 use paramshare::instance::families::{self, FamilyError, GroupAction, SideAction};
-use paramshare::instance::Instance;
-use std::path::PathBuf;
+use paramshare::instance::{read_input_text, Instance};
+use paramshare::verify::{graph_instance, parse_edge_list};
+use std::path::{Path, PathBuf};
 
 /// Build an instance (FORMATS.md) for a standard group family.
 ///
@@ -201,6 +202,26 @@ enum Family {
         /// Generator pairs in cycle notation.
         generators: Vec<String>,
     },
+    /// The automorphism group of a graph, acting on its vertices as inputs and
+    /// outputs alike: the group of a graph convolution layer sigma(w1 x + w2 A x).
+    ///
+    /// The group is computed by the verifier's search (no generators needed).
+    /// EDGES_FILE lists one undirected edge per line as two vertex numbers;
+    /// '#' starts a comment, blank lines are ignored, a repeated edge counts
+    /// once and "u u" is a loop. The vertex count is the largest number + 1,
+    /// or set by an optional first line "vertices V" (for isolated vertices):
+    ///   # the 4-cycle with an isolated vertex
+    ///   vertices 5
+    ///   0 1
+    ///   1 2
+    ///   2 3
+    ///   3 0
+    /// Example: paramshare instance graph petersen.edges -o petersen.json
+    #[command(verbatim_doc_comment)]
+    Graph {
+        /// The edge-list file.
+        edges: PathBuf,
+    },
     /// An existing instance with K input and K' output channels.
     ///
     /// Example: paramshare instance channels instances/cyclic-4.json 3 16
@@ -220,6 +241,18 @@ fn parse_channels(text: &str) -> Result<(usize, usize), String> {
         .split_once(':')
         .and_then(|(i, o)| Some((i.trim().parse().ok()?, o.trim().parse().ok()?)));
     parsed.ok_or_else(|| format!("'{text}' is not IN:OUT (two integers, e.g. 3:16)"))
+}
+
+/// Reads an edge-list file and builds the graph's instance (named after the file).
+fn read_graph(path: &Path) -> Result<Instance, Failure> {
+    let text = read_input_text(path).map_err(|e| Failure::bad_input(e.to_string()))?;
+    let graph = parse_edge_list(&text)
+        .map_err(|e| Failure::bad_input(format!("{}: {e}", path.display())))?;
+    let mut instance = graph_instance(&graph);
+    if let Some(stem) = path.file_stem() {
+        instance.name = format!("graph-{}", stem.to_string_lossy());
+    }
+    Ok(instance)
 }
 
 fn family_failure(e: FamilyError) -> Failure {
@@ -268,6 +301,7 @@ pub fn run(args: InstanceArgs) -> Result<i32, Failure> {
             input,
             output,
         } => families::with_channels(read_instance(&instance)?, input, output),
+        Family::Graph { edges } => Ok(read_graph(&edges)?),
     };
     let mut instance = built.map_err(family_failure)?;
     if let Some((input, output)) = args.channels {
