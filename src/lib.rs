@@ -3,8 +3,11 @@
 //! Data flows one way: [`instance`] -> [`group`] / [`action`] (orbits) ->
 //! [`design`] -> [`layer`] (export).
 pub mod action;
+pub mod batch;
 pub mod design;
+pub mod export;
 pub mod group;
 pub mod instance;
 pub mod layer;
 pub mod perm;
+pub mod render;

@@ -1,6 +1,6 @@
 //! `paramshare design`: build a layer (tying pattern) for an instance.
 
-use super::output::{read_instance, write_output, Failure};
+use super::output::{read_instance, Failure};
 use clap::{Args, ValueEnum};
 use paramshare::design::{design_layer, DesignError, DesignOptions, Method};
 use std::path::PathBuf;
@@ -27,6 +27,8 @@ pub struct DesignArgs {
     /// Where to write the layer (written atomically); standard output if absent.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    export: super::export_args::ExportArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -51,6 +53,7 @@ pub fn run(args: DesignArgs) -> Result<i32, Failure> {
             Failure::bad_input(format!("{}: {e}", args.instance.display()))
         }
     })?;
-    write_output(args.output.as_deref(), |w| layer.write_json(w))?;
+    args.export
+        .write(&layer, inst.channels, args.output.as_deref())?;
     Ok(0)
 }

@@ -1,7 +1,10 @@
 //! Command-line parsing and dispatch; each subcommand lives in its own module.
+mod batch;
 mod design;
+mod export_args;
 mod info;
 mod output;
+mod render;
 
 use clap::{Parser, Subcommand};
 
@@ -26,6 +29,8 @@ pub struct Cli {
 enum Command {
     Info(info::InfoArgs),
     Design(design::DesignArgs),
+    Batch(batch::BatchArgs),
+    Render(render::RenderArgs),
 }
 
 /// Parses the command line, runs it, and returns the exit status.
@@ -41,6 +46,8 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Info(args) => info::run(args),
         Command::Design(args) => design::run(args),
+        Command::Batch(args) => batch::run(args),
+        Command::Render(args) => render::run(args),
     };
     match result {
         Ok(code) => code,
