@@ -1,6 +1,6 @@
 //! Layer files (FORMATS.md `paramshare-layer/1`): a tying matrix with its group and verdicts.
 
-use crate::action::GeneratorPair;
+use crate::action::{EdgeOrbits, GeneratorPair};
 use crate::instance::{describe, generators_json, InstanceError};
 use serde_json::Value;
 use std::io::Write;
@@ -20,6 +20,15 @@ pub struct Tying {
 }
 
 impl Tying {
+    /// The dense tying matrix: entry `(m, n)` is the edge orbit of `(n, m)`.
+    pub fn from_edge_orbits(orbits: EdgeOrbits) -> Tying {
+        Tying {
+            rows: orbits.output_size,
+            cols: orbits.input_size,
+            data: orbits.orbit_of.into_iter().map(|o| o as i32).collect(),
+        }
+    }
+
     /// The entry for input `n` and output `m`.
     pub fn get(&self, m: usize, n: usize) -> i32 {
         self.data[m * self.cols + n]
@@ -143,10 +152,7 @@ impl Layer {
 
     /// Reads and validates a layer file.
     pub fn read(path: &Path) -> Result<Layer, InstanceError> {
-        let text = std::fs::read_to_string(path).map_err(|source| InstanceError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::instance::read_input_text(path)?;
         Layer::from_json_str(&text)
     }
 
@@ -210,7 +216,9 @@ impl Layer {
                 ),
             ));
         }
-        let mut data = Vec::with_capacity(rows * cols);
+        // Check every row's shape before allocating, so the matrix is sized
+        // by the entries actually present, never by a claimed input_size.
+        let mut row_arrays = Vec::with_capacity(tying_rows.len());
         for (m, row) in tying_rows.iter().enumerate() {
             let row = row.as_array().ok_or_else(|| {
                 layer_error(
@@ -224,6 +232,10 @@ impl Layer {
                     format!("has length {}, expected input_size = {cols}", row.len()),
                 ));
             }
+            row_arrays.push(row);
+        }
+        let mut data = Vec::with_capacity(rows * cols);
+        for (m, row) in row_arrays.into_iter().enumerate() {
             for (n, x) in row.iter().enumerate() {
                 let v = x
                     .as_i64()
@@ -239,9 +251,14 @@ impl Layer {
         }
         let tying = Tying { rows, cols, data };
         let parameters = tying.parameters();
-        let mut used = vec![false; parameters];
+        // `edges` entries cover at most `edges` indices, so if 0..parameters
+        // has a gap, one lies in 0..=edges: flags for those suffice, never
+        // one per claimed index (a single entry 2^31-2 would ask for 2 GiB).
+        let edges = tying.edges();
+        let flags = parameters.min(edges as usize + 1);
+        let mut used = vec![false; flags];
         for &v in &tying.data {
-            if v >= 0 {
+            if v >= 0 && (v as usize) < flags {
                 used[v as usize] = true;
             }
         }
@@ -259,7 +276,6 @@ impl Layer {
                 ));
             }
         }
-        let edges = tying.edges();
         if let Some(e) = obj.get("edges") {
             if e.as_u64() != Some(edges) {
                 return Err(layer_error(

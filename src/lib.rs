@@ -1,7 +1,7 @@
 //! paramshare: parameter-sharing patterns for linear layers equivariant to a permutation group.
 //!
 //! Data flows one way: [`instance`] -> [`group`] / [`action`] (orbits) ->
-//! [`design`] -> [`layer`] (export).
+//! [`design`] (checked by [`verify`]) -> [`layer`] (export).
 pub mod action;
 pub mod batch;
 pub mod design;
@@ -11,3 +11,5 @@ pub mod instance;
 pub mod layer;
 pub mod perm;
 pub mod render;
+pub mod solve;
+pub mod verify;

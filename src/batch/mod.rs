@@ -15,7 +15,7 @@ pub use summary::{
     csv_summary, json_summary, markdown_summary, sort_rows, write_summaries, RowStatus, SummaryRow,
 };
 
-use crate::design::{design_layer, DesignOptions, Method};
+use crate::design::{design_layer, DesignOptions, Method, Objective};
 use crate::export::{export_to_file, ChannelExpansion, ExportFormat};
 use crate::instance::Instance;
 use crate::layer::{write_atomically, Layer};
@@ -24,14 +24,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Parses a method name (`dense`, `sparse`, `optimal`) as the design module knows it.
 pub fn parse_method(name: &str) -> Result<Method, String> {
     match name {
         "dense" => Ok(Method::Dense),
+        "sparse" => Ok(Method::Sparse),
+        "optimal" => Ok(Method::Optimal),
         other => Err(format!(
-            "unknown or unavailable method \"{other}\" (this build has: dense)"
+            "unknown method \"{other}\" (expected dense, sparse or optimal)"
         )),
     }
 }
@@ -75,6 +77,20 @@ pub struct BatchConfig {
     pub expand_channels: bool,
     /// Worker threads (0: rayon's default, one per core).
     pub threads: usize,
+    /// What the optimal design minimises.
+    pub objective: Objective,
+    /// Each search stops after this long with the best pattern found (`optimal: false`).
+    pub time_limit: Option<Duration>,
+}
+
+impl BatchConfig {
+    /// The design options of one job.
+    fn design_options(&self, method: Method) -> DesignOptions {
+        let mut options = DesignOptions::new(method);
+        options.objective = self.objective;
+        options.time_limit = self.time_limit;
+        options
+    }
 }
 
 /// Cancellation and the write gate shared by the workers and whoever interrupts them.
@@ -239,11 +255,15 @@ pub fn run_jobs(
             }
             let worker = rayon::current_thread_index().unwrap_or(0);
             progress.started(worker, job);
-            let row = run_job(config, job, control);
-            if let Some(row) = row {
-                progress.finished(worker, &row);
+            if let Some((row, guard)) = run_job(config, job, control) {
+                // recorded before the write gate is released, so an
+                // interrupter's snapshot has a row for every file written;
                 // a poisoned list still holds every row pushed before the panic
-                rows.lock().unwrap_or_else(|e| e.into_inner()).push(row);
+                rows.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(row.clone());
+                drop(guard);
+                progress.finished(worker, &row);
             }
         });
     });
@@ -264,47 +284,66 @@ pub fn fill_interrupted(jobs: &[BatchJob], rows: &mut Vec<SummaryRow>) {
     rows.extend(missing);
 }
 
-/// Runs one job; `None` if the batch was cancelled before its files were written.
-fn run_job(config: &BatchConfig, job: &BatchJob, control: &BatchControl) -> Option<SummaryRow> {
+/// The write gate held while a finished job's files are written and its row recorded.
+type WriteGuard<'a> = Option<std::sync::RwLockReadGuard<'a, ()>>;
+
+/// Runs one job; `None` if the batch was cancelled before its files were
+/// written. A job that wrote files returns the write gate still held.
+fn run_job<'c>(
+    config: &BatchConfig,
+    job: &BatchJob,
+    control: &'c BatchControl,
+) -> Option<(SummaryRow, WriteGuard<'c>)> {
     if let Some(problem) = &job.problem {
-        return Some(SummaryRow::failed(job, RowStatus::Error, problem));
+        return Some((SummaryRow::failed(job, RowStatus::Error, problem), None));
     }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         run_job_inner(config, job, control)
     }));
     match outcome {
         Ok(Ok(row)) => row,
-        Ok(Err(message)) => Some(SummaryRow::failed(job, RowStatus::Error, &message)),
+        Ok(Err(message)) => Some((SummaryRow::failed(job, RowStatus::Error, &message), None)),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown panic".into());
-            Some(SummaryRow::failed(
-                job,
-                RowStatus::Error,
-                &format!("internal error (panic): {message}"),
+            Some((
+                SummaryRow::failed(
+                    job,
+                    RowStatus::Error,
+                    &format!("internal error (panic): {message}"),
+                ),
+                None,
             ))
         }
     }
 }
 
 /// A reusable earlier result for `job`, if its layer file is valid and was made from `instance`.
-fn reusable_layer(path: &Path, instance: &Instance, job: &BatchJob) -> Option<Layer> {
+fn reusable_layer(
+    path: &Path,
+    instance: &Instance,
+    job: &BatchJob,
+    options: &DesignOptions,
+) -> Option<Layer> {
     let layer = Layer::read(path).ok()?;
+    let same_objective = job.method != Method::Optimal
+        || layer.objective.as_deref() == Some(options.objective.name());
     (layer.method == job.method.name()
+        && same_objective
         && layer.input_size == instance.input_size
         && layer.output_size == instance.output_size
         && layer.generators == instance.generators)
         .then_some(layer)
 }
 
-fn run_job_inner(
+fn run_job_inner<'c>(
     config: &BatchConfig,
     job: &BatchJob,
-    control: &BatchControl,
-) -> Result<Option<SummaryRow>, String> {
+    control: &'c BatchControl,
+) -> Result<Option<(SummaryRow, WriteGuard<'c>)>, String> {
     let instance = Instance::read(&job.path).map_err(|e| format!("{}: {e}", job.path.display()))?;
     let layer_path = result_path(&config.out_dir, job, ExportFormat::Json);
     let channels = if config.expand_channels {
@@ -312,22 +351,22 @@ fn run_job_inner(
     } else {
         ChannelExpansion::NONE
     };
+    let options = config.design_options(job.method);
     let reused = if config.force {
         None
     } else {
-        reusable_layer(&layer_path, &instance, job)
+        reusable_layer(&layer_path, &instance, job, &options)
     };
     let (layer, seconds) = match reused {
         Some(layer) => (layer, None),
         None => {
             let start = Instant::now();
             let action = instance.action();
-            let layer = design_layer(&instance, &action, &DesignOptions::new(job.method))
-                .map_err(|e| e.to_string())?;
+            let layer = design_layer(&instance, &action, &options).map_err(|e| e.to_string())?;
             (layer, Some(start.elapsed().as_secs_f64()))
         }
     };
-    let _guard = control.write_guard();
+    let guard = control.write_guard();
     if control.is_cancelled() {
         return Ok(None);
     }
@@ -346,9 +385,8 @@ fn run_job_inner(
         export_to_file(&layer, format, channels, &path)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    Ok(Some(SummaryRow::from_layer(
-        job, &instance, &layer, seconds,
-    )))
+    let row = SummaryRow::from_layer(job, &instance, &layer, seconds);
+    Ok(Some((row, Some(guard))))
 }
 
 #[cfg(test)]
@@ -358,6 +396,10 @@ mod tests {
     #[test]
     fn methods_parse_in_order_without_repeats() {
         assert_eq!(parse_methods("dense, dense").unwrap(), vec![Method::Dense]);
+        assert_eq!(
+            parse_methods("optimal,sparse").unwrap(),
+            vec![Method::Optimal, Method::Sparse]
+        );
         assert!(parse_methods("").is_err());
         assert!(parse_methods("dense,bogus").is_err());
     }

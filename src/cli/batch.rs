@@ -8,6 +8,7 @@ use paramshare::batch::{
     run_jobs, sort_rows, write_plot, write_summaries, BatchConfig, BatchControl, BatchJob,
     BatchProgress, RowStatus, SummaryRow,
 };
+use paramshare::design::Objective;
 use paramshare::export::ExportFormat;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
@@ -27,7 +28,7 @@ use std::time::Duration;
 /// finished result and writes the summaries (exit status 130).
 ///
 /// Example:
-///   paramshare batch instances/ --methods dense --out results/ --format json,npy
+///   paramshare batch instances/ --methods dense,sparse,optimal --out results/ --format json,npy
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct BatchArgs {
@@ -50,6 +51,13 @@ pub struct BatchArgs {
     /// safetensors, coo, coo-npy.
     #[arg(long, value_delimiter = ',', default_value = "json")]
     format: Vec<ExportFormat>,
+    /// What the optimal design minimises: edges or parameters.
+    #[arg(long, default_value = "edges", value_parser = ["edges", "parameters"])]
+    objective: String,
+    /// Stop each search after this many seconds and keep the best pattern
+    /// found (marked optimal: false).
+    #[arg(long, value_name = "SECONDS")]
+    time_limit: Option<f64>,
     /// Expand each instance's channels in the npy/safetensors/coo exports.
     #[arg(long)]
     expand_channels: bool,
@@ -179,6 +187,14 @@ pub fn run(args: BatchArgs) -> Result<i32, Failure> {
         formats: args.format.clone(),
         expand_channels: args.expand_channels,
         threads,
+        objective: if args.objective == "parameters" {
+            Objective::Parameters
+        } else {
+            Objective::Edges
+        },
+        time_limit: args
+            .time_limit
+            .map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9))),
     });
     let control = Arc::new(BatchControl::default());
     let rows = Arc::new(Mutex::new(Vec::new()));

@@ -19,7 +19,10 @@ pub fn run(args: InfoArgs) -> Result<i32, Failure> {
     let inst = read_instance(&args.instance)?;
     let action = inst.action();
     let order = action.order();
-    let edge_orbits = action.edge_orbits();
+    // The edge orbits need a label per matrix entry: count them only when
+    // the design itself would fit (the rest of `info` is cheap).
+    let edge_orbits = paramshare::design::check_size(inst.input_size, inst.output_size)
+        .map(|()| action.edge_orbits());
     let free_in = action.is_free_on_inputs();
     let free_out = action.is_free_on_outputs();
     let trivial_in = action.trivial_on_inputs();
@@ -34,10 +37,13 @@ pub fn run(args: InfoArgs) -> Result<i32, Failure> {
     println!("group order:     {order}");
     println!("orbits on N:     {}", action.input_orbits().len());
     println!("orbits on M:     {}", action.output_orbits().len());
-    println!(
-        "orbits on N x M: {} (dense design parameters)",
-        edge_orbits.count()
-    );
+    match &edge_orbits {
+        Ok(orbits) => println!(
+            "orbits on N x M: {} (dense design parameters)",
+            orbits.count()
+        ),
+        Err(too_large) => println!("orbits on N x M: not computed: {too_large}"),
+    }
     println!("free on N:       {}", if free_in { "yes" } else { "no" });
     println!("free on M:       {}", if free_out { "yes" } else { "no" });
     let n = inst.input_size;

@@ -3,8 +3,10 @@ mod batch;
 mod design;
 mod export_args;
 mod info;
+mod instance;
 mod output;
 mod render;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -31,6 +33,8 @@ enum Command {
     Design(design::DesignArgs),
     Batch(batch::BatchArgs),
     Render(render::RenderArgs),
+    Instance(instance::InstanceArgs),
+    Verify(verify::VerifyArgs),
 }
 
 /// Parses the command line, runs it, and returns the exit status.
@@ -48,6 +52,8 @@ pub fn run() -> i32 {
         Command::Design(args) => design::run(args),
         Command::Batch(args) => batch::run(args),
         Command::Render(args) => render::run(args),
+        Command::Instance(args) => instance::run(args),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(code) => code,

@@ -50,13 +50,13 @@ impl OrbitPartition {
         let mut index = vec![u32::MAX; n];
         let mut count = 0u32;
         let mut out = vec![0u32; n];
-        for x in 0..n {
+        for (x, slot) in out.iter_mut().enumerate() {
             let r = self.find(x);
             if index[r] == u32::MAX {
                 index[r] = count;
                 count += 1;
             }
-            out[x] = index[r];
+            *slot = index[r];
         }
         (out, count as usize)
     }

@@ -1,5 +1,7 @@
 //! Instances (FORMATS.md): reading and validating a group acting on one layer's inputs and outputs.
 
+pub mod families;
+
 use crate::action::{GeneratorPair, JointAction};
 use crate::perm::Perm;
 use serde::{Deserialize, Serialize};
@@ -76,6 +78,61 @@ fn read_size(obj: &serde_json::Map<String, Value>, field: &str) -> Result<usize,
     Ok(n as usize)
 }
 
+/// Largest instance or layer file we read: parsing holds a JSON tree of up
+/// to about 36 bytes per input byte (a 72-byte value per 2-byte number), so
+/// this bounds the parser's memory at about 9 GiB even for adversarial files.
+pub const MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// Reads a whole instance or layer file as text: refuses directories,
+/// files (or endless streams such as `/dev/zero`) longer than
+/// [`MAX_INPUT_BYTES`], and bytes that are not UTF-8, without reading more
+/// than the limit.
+pub fn read_input_text(path: &Path) -> Result<String, InstanceError> {
+    use std::io::Read;
+    let io_error = |source: std::io::Error| InstanceError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let invalid =
+        |kind: std::io::ErrorKind, message: String| io_error(std::io::Error::new(kind, message));
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let metadata = file.metadata().map_err(io_error)?;
+    if metadata.is_dir() {
+        return Err(invalid(
+            std::io::ErrorKind::InvalidInput,
+            "is a directory, not a file".into(),
+        ));
+    }
+    let too_long = || {
+        invalid(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "longer than {} MiB, the most paramshare reads; use a smaller instance or layer",
+                MAX_INPUT_BYTES >> 20
+            ),
+        )
+    };
+    if metadata.len() > MAX_INPUT_BYTES {
+        return Err(too_long());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_long());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        invalid(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
 /// A short description of a JSON value for error messages.
 pub(crate) fn describe(v: &Value) -> String {
     match v {
@@ -131,10 +188,7 @@ pub(crate) fn read_perm(v: &Value, field: &str, degree: usize) -> Result<Perm, I
 impl Instance {
     /// Reads and validates an instance file.
     pub fn read(path: &Path) -> Result<Instance, InstanceError> {
-        let text = std::fs::read_to_string(path).map_err(|source| InstanceError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = read_input_text(path)?;
         Instance::from_json_str(&text)
     }
 
@@ -216,7 +270,9 @@ impl Instance {
                     match c.get(side) {
                         None => Ok(1),
                         Some(v) => match v.as_u64() {
-                            Some(k) if k >= 1 && k <= 1 << 16 => Ok(k as usize),
+                            Some(k) if (1..=families::MAX_CHANNELS as u64).contains(&k) => {
+                                Ok(k as usize)
+                            }
                             _ => Err(field_error(
                                 format!("channels.{side}"),
                                 format!(
@@ -264,6 +320,46 @@ impl Instance {
         })
     }
 
+    /// Writes the FORMATS.md JSON, one generator pair per line (readable
+    /// and compact for large images), ending with a newline.
+    pub fn write_json(&self, out: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
+        let text = |s: &str| Value::String(s.to_string()).to_string();
+        let array = |p: &Perm| {
+            let items: Vec<String> = p.images().iter().map(|x| x.to_string()).collect();
+            format!("[{}]", items.join(", "))
+        };
+        writeln!(out, "{{")?;
+        writeln!(out, "  \"name\": {},", text(&self.name))?;
+        writeln!(out, "  \"description\": {},", text(&self.description))?;
+        writeln!(out, "  \"input_size\": {},", self.input_size)?;
+        writeln!(out, "  \"output_size\": {},", self.output_size)?;
+        if self.generators.is_empty() {
+            writeln!(out, "  \"generators\": [],")?;
+        } else {
+            writeln!(out, "  \"generators\": [")?;
+            for (k, g) in self.generators.iter().enumerate() {
+                let comma = if k + 1 < self.generators.len() {
+                    ","
+                } else {
+                    ""
+                };
+                writeln!(
+                    out,
+                    "    {{ \"input\": {}, \"output\": {} }}{comma}",
+                    array(&g.input),
+                    array(&g.output)
+                )?;
+            }
+            writeln!(out, "  ],")?;
+        }
+        writeln!(
+            out,
+            "  \"channels\": {{ \"input\": {}, \"output\": {} }}",
+            self.channels.input, self.channels.output
+        )?;
+        writeln!(out, "}}")
+    }
+
     /// The joint action G<N,M> of this instance's generators.
     pub fn action(&self) -> JointAction {
         JointAction::new(self.input_size, self.output_size, self.generators.clone())
@@ -291,6 +387,11 @@ mod tests {
         assert_eq!(inst.generators.len(), 1);
         let back = Instance::from_json_value(&inst.to_json()).unwrap();
         assert_eq!(back, inst);
+        let mut written = Vec::new();
+        inst.write_json(&mut written).unwrap();
+        let written = String::from_utf8(written).unwrap();
+        assert_eq!(Instance::from_json_str(&written).unwrap(), inst);
+        assert!(written.contains("{ \"input\": [1, 2, 3, 0], \"output\": [1, 2, 3, 0] }"));
     }
 
     #[test]

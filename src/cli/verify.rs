@@ -1,0 +1,170 @@
+//! `paramshare verify`: prove a layer exact, or show the extra symmetry it has.
+
+use super::output::{write_output, Failure};
+use clap::Args;
+use paramshare::action::JointAction;
+use paramshare::layer::{Layer, Tying};
+use paramshare::perm::Perm;
+use paramshare::verify::{
+    describe_witness, verify_layer, write_dreadnaut, LayerVerdict, Structure, Verdict, VerifyError,
+};
+use std::path::PathBuf;
+
+/// Verify a layer file: compute the automorphism group of its tying pattern
+/// and compare it with the group G<N,M> its generators generate.
+///
+/// Automorphisms are pairs (a permutation of the inputs, one of the outputs)
+/// that keep every entry of `tying`, non-edges (-1) included. The group is
+/// computed by individualisation and refinement, starting from G's generators,
+/// and is exact iff it equals G<N,M>. The closure (the automorphism group of
+/// the dense design) is computed too: no pattern can be exact when it is
+/// larger than G.
+///
+/// With -o the layer is written back with the computed fields filled in.
+///
+/// Exit status: 0 exact; 1 not exact (or not even G-equivariant), with a
+/// witness printed as cycles on the inputs and on the outputs; 2 bad input;
+/// 3 I/O error.
+///
+/// Example:
+///   paramshare verify cyclic-4.layer.json --export-dreadnaut cyclic-4.dre
+///   dreadnaut < cyclic-4.dre     # prints grpsize=... (the same order)
+#[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
+pub struct VerifyArgs {
+    /// The layer file (FORMATS.md `paramshare-layer/1`).
+    layer: PathBuf,
+    /// Also write the pattern as a vertex-coloured graph in dreadnaut syntax
+    /// (edge colours as subdivision vertices) to this file.
+    #[arg(long, value_name = "FILE")]
+    export_dreadnaut: Option<PathBuf>,
+    /// Write the layer again with the computed automorphism_order,
+    /// closure_order and exact fields (atomically), whatever the verdict.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
+    let layer = Layer::read(&args.layer)
+        .map_err(|e| Failure::bad_input(format!("{}: {e}", args.layer.display())))?;
+    let action = JointAction::new(
+        layer.input_size,
+        layer.output_size,
+        layer.generators.clone(),
+    );
+    if let Some(path) = &args.export_dreadnaut {
+        let structure = Structure::from_tying(&layer.tying);
+        write_output(Some(path), |w| write_dreadnaut(&structure, w))?;
+    }
+    let verdict = match verify_layer(&layer.tying, &action) {
+        Ok(v) => v,
+        Err(VerifyError::NotAnAutomorphism { index }) => {
+            println!("not G-equivariant: generator {index} does not preserve the tying pattern");
+            if let Some((m, n, m2, n2)) =
+                broken_entry(&layer.tying, &action.joint_generators()[index])
+            {
+                println!(
+                    "it maps the edge from input {n} to output {m} (tying {}) onto input {n2}, output {m2} (tying {})",
+                    layer.tying.get(m, n),
+                    layer.tying.get(m2, n2)
+                );
+            }
+            return Ok(1);
+        }
+        Err(e @ VerifyError::ShapeMismatch { .. }) => {
+            return Err(Failure::bad_input(format!("{}: {e}", args.layer.display())))
+        }
+    };
+    warn_on_stale_fields(&layer, &verdict);
+    if let Some(path) = &args.output {
+        let mut filled = layer.clone();
+        verdict.fill(&mut filled);
+        write_output(Some(path), |w| filled.write_json(w))?;
+    }
+    let p = &verdict.pattern;
+    if p.is_exact() {
+        println!(
+            "exact: Aut(pattern) = G<N,M>, order {} ({} inputs, {} outputs, {} edges, {} parameters; base length {}, {} search nodes); closure order {}",
+            p.automorphism_order,
+            layer.input_size,
+            layer.output_size,
+            layer.edges,
+            layer.parameters,
+            p.stats.base_length,
+            p.stats.nodes,
+            verdict.closure.automorphism_order,
+        );
+        return Ok(0);
+    }
+    println!(
+        "not exact: |Aut(pattern)| = {} but |G<N,M>| = {}",
+        p.automorphism_order, p.group_order
+    );
+    print_witness("", p, layer.input_size);
+    if verdict.exact_possible() {
+        println!(
+            "closure: the dense design has Aut = G (order {}), so exact patterns exist for this group",
+            verdict.closure.automorphism_order
+        );
+    } else {
+        println!(
+            "closure: the dense design has |Aut| = {} > |G|, so no G-invariant pattern is exact",
+            verdict.closure.automorphism_order
+        );
+        if verdict.closure.witness != p.witness {
+            print_witness("dense design ", &verdict.closure, layer.input_size);
+        }
+    }
+    Ok(1)
+}
+
+fn print_witness(what: &str, verdict: &Verdict, inputs: usize) {
+    // a verdict that is not exact carries a witness
+    let Some(w) = &verdict.witness else { return };
+    let d = describe_witness(w, inputs);
+    println!("{what}witness on inputs:  {}", d.inputs);
+    println!("{what}witness on outputs: {}", d.outputs);
+    println!(
+        "the {what}pattern has an extra symmetry that {}.",
+        d.sentence
+    );
+}
+
+/// An entry `(m, n)` whose colour differs from that of its image under `g`.
+fn broken_entry(tying: &Tying, g: &Perm) -> Option<(usize, usize, usize, usize)> {
+    let n_in = tying.cols;
+    (0..tying.rows)
+        .flat_map(|m| (0..n_in).map(move |n| (m, n)))
+        .map(|(m, n)| (m, n, g.apply(n_in + m) - n_in, g.apply(n)))
+        .find(|&(m, n, m2, n2)| tying.get(m, n) != tying.get(m2, n2))
+}
+
+/// Prints a note when the file's own verdict fields disagree with the computation.
+fn warn_on_stale_fields(layer: &Layer, verdict: &LayerVerdict) {
+    let computed = [
+        (
+            "automorphism_order",
+            layer.automorphism_order.clone(),
+            verdict.pattern.automorphism_order.to_string(),
+        ),
+        (
+            "closure_order",
+            layer.closure_order.clone(),
+            verdict.closure.automorphism_order.to_string(),
+        ),
+        (
+            "exact",
+            layer.exact.map(|e| e.to_string()),
+            verdict.is_exact().to_string(),
+        ),
+    ];
+    for (field, stated, actual) in computed {
+        if let Some(stated) = stated {
+            if stated != actual {
+                eprintln!(
+                    "note: the file says {field} = {stated}, but the verifier computed {actual}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The automorphism verifier: Aut of a tying pattern, exactness against G<N,M>, and witnesses.
+//!
+//! A tying pattern is a coloured bipartite [`Structure`]; its automorphisms
+//! are pairs (permutation of the inputs, permutation of the outputs) written
+//! as one permutation of `0..N+M`, inputs first, like
+//! [`JointAction::joint_generators`]. [`automorphisms`] computes the group by
+//! individualisation and refinement ([`search`]), seeded with a known
+//! subgroup; [`verify_exact`] compares it with G<N,M>; [`verify_layer`] fills
+//! the verdict fields of a layer file, including the closure (the
+//! automorphism group of the dense design).
+mod dreadnaut;
+mod graph;
+mod partition;
+mod refine;
+mod search;
+mod structure;
+mod witness;
+
+pub use dreadnaut::write_dreadnaut;
+pub use graph::{graph_instance, parse_edge_list, EdgeListError, GraphEdges};
+pub use partition::{Backtrack, Partition};
+pub use refine::{Mismatch, Refiner};
+pub use search::{SearchResult, SearchStats};
+pub use structure::Structure;
+pub use witness::{choose_witness, describe_witness, WitnessDescription};
+
+use crate::action::JointAction;
+use crate::group::StabilizerChain;
+use crate::layer::{Layer, Tying};
+use crate::perm::Perm;
+use num_bigint::BigUint;
+
+/// Why a verification could not be carried out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// A known generator does not preserve the pattern: the layer is not G-equivariant.
+    #[error(
+        "generator {index} does not preserve the tying pattern, so the layer is not G-equivariant"
+    )]
+    NotAnAutomorphism { index: usize },
+    /// The pattern's shape does not match the group's action.
+    #[error("the tying matrix is {rows} x {cols}, but the group acts on {inputs} inputs and {outputs} outputs")]
+    ShapeMismatch {
+        rows: usize,
+        cols: usize,
+        inputs: usize,
+        outputs: usize,
+    },
+}
+
+/// The automorphism group of a structure.
+#[derive(Clone, Debug)]
+pub struct AutomorphismGroup {
+    /// |Aut|.
+    pub order: BigUint,
+    /// Generators: the known ones followed by those the search found.
+    pub generators: Vec<Perm>,
+    /// Automorphisms the search found outside the group known when each was found.
+    pub found: Vec<Perm>,
+    /// A stabiliser chain of Aut (its base is the search's first path).
+    pub chain: StabilizerChain,
+    pub stats: SearchStats,
+}
+
+/// The automorphism group of `structure`, given automorphisms `known` to start from.
+/// Fails if some element of `known` is not an automorphism.
+pub fn automorphisms(
+    structure: &Structure,
+    known: &[Perm],
+) -> Result<AutomorphismGroup, VerifyError> {
+    if let Some(index) = known.iter().position(|g| !structure.is_automorphism(g)) {
+        return Err(VerifyError::NotAnAutomorphism { index });
+    }
+    let result = search::search(structure, known);
+    let mut generators = known.to_vec();
+    generators.extend(result.found.iter().cloned());
+    Ok(AutomorphismGroup {
+        order: result.chain.order(),
+        generators,
+        found: result.found,
+        chain: result.chain,
+        stats: result.stats,
+    })
+}
+
+/// Aut of a pattern compared with G<N,M>.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    /// |Aut(pattern)|.
+    pub automorphism_order: BigUint,
+    /// |G<N,M>|.
+    pub group_order: BigUint,
+    /// Generators of Aut(pattern) (G's generators first).
+    pub generators: Vec<Perm>,
+    /// An automorphism not in G<N,M>; `None` iff the pattern is exact.
+    pub witness: Option<Perm>,
+    pub stats: SearchStats,
+}
+
+impl Verdict {
+    /// Whether Aut(pattern) = G<N,M> (unique equivariance).
+    pub fn is_exact(&self) -> bool {
+        self.witness.is_none()
+    }
+}
+
+/// Computes Aut(`tying`) starting from G<N,M> and decides whether they are equal.
+/// Fails when the shapes differ or G does not preserve the pattern.
+pub fn verify_exact(tying: &Tying, action: &JointAction) -> Result<Verdict, VerifyError> {
+    if tying.rows != action.output_size() || tying.cols != action.input_size() {
+        return Err(VerifyError::ShapeMismatch {
+            rows: tying.rows,
+            cols: tying.cols,
+            inputs: action.input_size(),
+            outputs: action.output_size(),
+        });
+    }
+    let structure = Structure::from_tying(tying);
+    let aut = automorphisms(&structure, action.joint_generators())?;
+    let group_order = action.order();
+    let witness = if aut.order == group_order {
+        None
+    } else {
+        let w = choose_witness(
+            &aut.found,
+            &aut.generators,
+            action.chain(),
+            action.input_size(),
+        );
+        // G is inside Aut, so a larger order means some found automorphism lies outside G
+        Some(w.expect("Aut larger than G has a generator outside G"))
+    };
+    Ok(Verdict {
+        automorphism_order: aut.order,
+        group_order,
+        generators: aut.generators,
+        witness,
+        stats: aut.stats,
+    })
+}
+
+/// The verdict on the dense design: Aut(dense) is the closure of G, the
+/// smallest automorphism group any G-invariant pattern can have. Its witness,
+/// when there is one, certifies that no pattern is exact.
+pub fn verify_closure(action: &JointAction) -> Verdict {
+    let dense = Tying::from_edge_orbits(action.edge_orbits());
+    verify_exact(&dense, action)
+        // the dense design has the action's shape and is G-invariant by construction
+        .expect("the dense design is G-invariant")
+}
+
+/// The verifier's fields for a layer: its own verdict and the closure's.
+#[derive(Clone, Debug)]
+pub struct LayerVerdict {
+    pub pattern: Verdict,
+    pub closure: Verdict,
+}
+
+impl LayerVerdict {
+    /// Whether the pattern is exact.
+    pub fn is_exact(&self) -> bool {
+        self.pattern.is_exact()
+    }
+
+    /// Whether some G-invariant pattern is exact (the closure equals G).
+    pub fn exact_possible(&self) -> bool {
+        self.closure.is_exact()
+    }
+
+    /// Writes `automorphism_order`, `closure_order` and `exact` into `layer`.
+    pub fn fill(&self, layer: &mut Layer) {
+        layer.automorphism_order = Some(self.pattern.automorphism_order.to_string());
+        layer.closure_order = Some(self.closure.automorphism_order.to_string());
+        layer.exact = Some(self.pattern.is_exact());
+    }
+}
+
+/// Verifies `tying` and the dense design of `action`.
+pub fn verify_layer(tying: &Tying, action: &JointAction) -> Result<LayerVerdict, VerifyError> {
+    let dense = Tying::from_edge_orbits(action.edge_orbits());
+    verify_layer_with_dense(tying, &dense, action)
+}
+
+/// Like [`verify_layer`] with the dense design already built; when `tying`
+/// is the dense design it is verified once.
+pub fn verify_layer_with_dense(
+    tying: &Tying,
+    dense: &Tying,
+    action: &JointAction,
+) -> Result<LayerVerdict, VerifyError> {
+    let pattern = verify_exact(tying, action)?;
+    let closure = if std::ptr::eq(tying, dense) || tying == dense {
+        pattern.clone()
+    } else {
+        verify_exact(dense, action)?
+    };
+    Ok(LayerVerdict { pattern, closure })
+}

@@ -1,0 +1,225 @@
+//! Individualisation-refinement search for the automorphism group, seeded with a known subgroup.
+//!
+//! Algorithm: the search tree of nauty (McKay 1981; McKay and Piperno 2014),
+//! organised as in Sims-style backtrack (Leon 1991) around a stabiliser chain.
+//! A first path individualises the first largest non-singleton cell until the
+//! partition is discrete; its individualised points `b1..bk` are the base and
+//! its leaf the reference. Then, deepest level first, for each level `i` every
+//! point `x` of `b_i`'s cell that is not yet in the basic orbit of the known
+//! group (the given generators plus automorphisms found so far) is tried:
+//! the subtree below `x` is searched for a leaf whose map from the reference
+//! leaf is an automorphism (checked exactly, edge by edge). Subtrees whose
+//! refinement trace differs from the first path's are pruned, and so are points
+//! in the same orbit (of the known stabiliser) as a point that already failed.
+//! When the level is done its basic orbit is the true orbit of `b_i` under the
+//! pointwise stabiliser of `b1..b_{i-1}`, so at the end the chain's order is
+//! |Aut|. With the whole group known in advance no subtree is searched.
+//!
+//! Still slow: inside a subtree, sibling points are not pruned by automorphisms
+//! (only by traces), so structures with weak invariants and few known
+//! automorphisms (strongly regular graphs, say) can take exponential time.
+
+use super::partition::{Backtrack, Partition};
+use super::refine::Refiner;
+use super::structure::Structure;
+use crate::group::StabilizerChain;
+use crate::perm::Perm;
+
+/// Counts describing the work a search did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SearchStats {
+    /// Individualisation points: the length of the first path.
+    pub base_length: usize,
+    /// Search-tree nodes refined outside the first path.
+    pub nodes: u64,
+    /// Discrete leaves checked for being automorphisms.
+    pub leaves: u64,
+    /// Automorphisms found that the known group did not contain.
+    pub found: usize,
+}
+
+/// The result of a search: the chain of Aut (base = first path) and what was found.
+#[derive(Clone, Debug)]
+pub struct SearchResult {
+    pub chain: StabilizerChain,
+    /// Automorphisms outside the group known at the time each was found, in order.
+    pub found: Vec<Perm>,
+    pub stats: SearchStats,
+}
+
+/// Runs the search; every element of `known` must be an automorphism of `structure`.
+pub fn search(structure: &Structure, known: &[Perm]) -> SearchResult {
+    let points = structure.points();
+    let mut partition = Partition::with_cells(&[structure.inputs(), structure.outputs()]);
+    let mut refiner = Refiner::new(structure);
+    let root_cells = partition.cell_starts();
+    refiner
+        .refine(structure, &mut partition, &root_cells, None)
+        // refinement without an expected trace never reports a mismatch
+        .expect("recording refinement succeeds");
+    let mut tree = Tree {
+        structure,
+        traces: vec![refiner.trace().to_vec()],
+        partition,
+        refiner,
+        targets: Vec::new(),
+        marks: Vec::new(),
+        first_leaf: Vec::new(),
+        stats: SearchStats::default(),
+    };
+    let base = tree.first_path();
+    let mut chain = StabilizerChain::with_base(points, known, &base);
+    let mut found = Vec::new();
+    for level in (0..base.len()).rev() {
+        tree.partition.restore(tree.marks[level]);
+        let mut cell: Vec<u32> = tree.partition.cell(tree.targets[level]).to_vec();
+        cell.sort_unstable();
+        let mut failed = vec![false; points];
+        let mut any_failed = false;
+        for &x in &cell {
+            let x = x as usize;
+            if chain.in_basic_orbit(level, x)
+                || (any_failed && orbit_meets(chain.stabilizer_generators(level), x, &failed))
+            {
+                continue;
+            }
+            match tree.try_child(level, x) {
+                Some(g) => {
+                    debug_assert!(structure.is_automorphism(&g));
+                    chain.add_generator(g.clone());
+                    found.push(g);
+                }
+                None => {
+                    failed[x] = true;
+                    any_failed = true;
+                }
+            }
+        }
+    }
+    tree.stats.found = found.len();
+    SearchResult {
+        chain,
+        found,
+        stats: tree.stats,
+    }
+}
+
+/// Whether the orbit of `x` under `<gens>` contains a point marked in `marked`.
+fn orbit_meets(gens: &[Perm], x: usize, marked: &[bool]) -> bool {
+    let mut seen = std::collections::HashSet::from([x]);
+    let mut stack = vec![x];
+    while let Some(y) = stack.pop() {
+        if marked[y] {
+            return true;
+        }
+        for g in gens {
+            let z = g.apply(y);
+            if seen.insert(z) {
+                stack.push(z);
+            }
+        }
+    }
+    false
+}
+
+/// The search tree: the partition stack and the first path's record.
+struct Tree<'a> {
+    structure: &'a Structure,
+    partition: Partition,
+    refiner: Refiner,
+    /// `traces[d]`: the refinement trace of the first path's node at depth `d`.
+    traces: Vec<Vec<u64>>,
+    /// `targets[d]`: the start of the cell individualised at depth `d`.
+    targets: Vec<usize>,
+    /// `marks[d]`: the partition mark of the first path's node at depth `d`.
+    marks: Vec<usize>,
+    first_leaf: Vec<u32>,
+    stats: SearchStats,
+}
+
+impl Tree<'_> {
+    /// Follows the first path to a discrete leaf; returns the base.
+    fn first_path(&mut self) -> Vec<usize> {
+        let mut base = Vec::new();
+        while !self.partition.is_discrete() {
+            let target = self.target_cell();
+            let b = *self
+                .partition
+                .cell(target)
+                .iter()
+                .min()
+                // a target cell has at least two points
+                .expect("non-empty cell") as usize;
+            self.targets.push(target);
+            self.marks.push(self.partition.save());
+            let at = self.partition.individualise(b);
+            self.refiner
+                .refine(self.structure, &mut self.partition, &[at], None)
+                // refinement without an expected trace never reports a mismatch
+                .expect("recording refinement succeeds");
+            self.traces.push(self.refiner.trace().to_vec());
+            base.push(b);
+        }
+        self.first_leaf = self.partition.elements().to_vec();
+        self.stats.base_length = base.len();
+        base
+    }
+
+    /// The first non-singleton cell of largest size (a label-invariant choice).
+    fn target_cell(&self) -> usize {
+        let mut best = (0, usize::MAX);
+        let mut s = 0;
+        while s < self.partition.len() {
+            let end = self.partition.cell_end(s);
+            if end - s > 1 && end - s > best.0 {
+                best = (end - s, s);
+            }
+            s = end;
+        }
+        best.1
+    }
+
+    /// Individualises `x` in the target cell at `depth` (the partition being
+    /// at a node of that depth) and searches below it for an automorphism
+    /// mapping the first leaf into the subtree. Restores the partition.
+    fn try_child(&mut self, depth: usize, x: usize) -> Option<Perm> {
+        self.stats.nodes += 1;
+        let mark = self.partition.save();
+        let at = self.partition.individualise(x);
+        debug_assert_eq!(at, self.targets[depth]);
+        let result = match self.refiner.refine(
+            self.structure,
+            &mut self.partition,
+            &[at],
+            Some(&self.traces[depth + 1]),
+        ) {
+            Ok(()) => self.descend(depth + 1),
+            Err(_) => None,
+        };
+        self.partition.restore(mark);
+        result
+    }
+
+    /// At a node of `depth` whose traces agree with the first path: the
+    /// automorphism from the first leaf to a leaf below, if there is one.
+    fn descend(&mut self, depth: usize) -> Option<Perm> {
+        if self.partition.is_discrete() {
+            self.stats.leaves += 1;
+            let mut images = vec![0u32; self.first_leaf.len()];
+            for (&from, &to) in self.first_leaf.iter().zip(self.partition.elements()) {
+                images[from as usize] = to;
+            }
+            let g = Perm::from_images_unchecked(images);
+            return self.structure.is_automorphism(&g).then_some(g);
+        }
+        let target = match self.targets.get(depth) {
+            // traces agree, so the cell is there unless two hashes collided
+            Some(&t) if self.partition.cell_end(t) - t > 1 => t,
+            _ => return None,
+        };
+        let mut cell: Vec<u32> = self.partition.cell(target).to_vec();
+        cell.sort_unstable();
+        cell.into_iter()
+            .find_map(|y| self.try_child(depth, y as usize))
+    }
+}

@@ -1,0 +1,124 @@
+//! Witnesses of extra symmetry: choosing a readable one and describing it in words.
+
+use crate::action::{GeneratorPair, JointAction};
+use crate::group::StabilizerChain;
+use crate::perm::Perm;
+
+/// Above this many points the witness is not simplified (the kernel
+/// computation runs Schreier-Sims on the whole automorphism group).
+const SIMPLIFY_LIMIT: usize = 4096;
+
+/// A witness: an automorphism of the pattern that is not in G<N,M>, chosen
+/// to be readable. Prefers one that fixes every input (or every output),
+/// then the one moving the fewest points. `None` when every candidate lies in `known`.
+pub fn choose_witness(
+    found: &[Perm],
+    aut_generators: &[Perm],
+    known: &StabilizerChain,
+    inputs: usize,
+) -> Option<Perm> {
+    let points = known.degree();
+    let mut candidates: Vec<Perm> = found
+        .iter()
+        .filter(|g| !known.contains(g))
+        .cloned()
+        .collect();
+    if candidates.is_empty() {
+        return None;
+    }
+    if points <= SIMPLIFY_LIMIT {
+        let pairs = aut_generators
+            .iter()
+            .map(|g| GeneratorPair {
+                // automorphisms preserve both sides
+                input: g.restrict(0..inputs).expect("preserves the inputs"),
+                output: g.restrict(inputs..points).expect("preserves the outputs"),
+            })
+            .collect();
+        let aut = JointAction::new(inputs, points - inputs, pairs);
+        for kernel in [aut.trivial_on_inputs(), aut.trivial_on_outputs()] {
+            if let Some(g) = kernel
+                .into_iter()
+                .filter(|g| !known.contains(g))
+                .min_by_key(|g| g.support().len())
+            {
+                return Some(g);
+            }
+        }
+    }
+    candidates.sort_by_key(|g| g.support().len());
+    candidates.into_iter().next()
+}
+
+/// A witness split into its two sides, with a sentence about what it does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WitnessDescription {
+    /// The permutation of the inputs, in cycle notation.
+    pub inputs: Perm,
+    /// The permutation of the outputs, in cycle notation (outputs numbered from 0).
+    pub outputs: Perm,
+    /// A plain sentence, e.g. "swaps outputs 1 and 3 while fixing every input".
+    pub sentence: String,
+}
+
+/// Describes `witness` (on `0..N+M`, inputs first).
+pub fn describe_witness(witness: &Perm, inputs: usize) -> WitnessDescription {
+    let points = witness.degree();
+    // an automorphism maps inputs to inputs and outputs to outputs
+    let on_in = witness.restrict(0..inputs).expect("preserves the inputs");
+    let on_out = witness
+        .restrict(inputs..points)
+        .expect("preserves the outputs");
+    let sentence = match (on_in.is_identity(), on_out.is_identity()) {
+        (true, true) => "is the identity".to_string(),
+        (true, false) => format!("{} while fixing every input", moves(&on_out, "outputs")),
+        (false, true) => format!("{} while fixing every output", moves(&on_in, "inputs")),
+        (false, false) if on_in == on_out => format!(
+            "applies the same permutation {on_in} to the inputs and to the outputs, which is not in G"
+        ),
+        (false, false) => {
+            "moves the inputs and outputs by a permutation pair not in G".to_string()
+        }
+    };
+    WitnessDescription {
+        inputs: on_in,
+        outputs: on_out,
+        sentence,
+    }
+}
+
+/// "swaps outputs 1 and 3", "moves outputs by (0 1 2)".
+fn moves(p: &Perm, what: &str) -> String {
+    let cycles = p.cycles();
+    if cycles.len() == 1 && cycles[0].len() == 2 {
+        format!("swaps {what} {} and {}", cycles[0][0], cycles[0][1])
+    } else {
+        format!("permutes the {what} by {p}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences() {
+        let w = Perm::parse_cycles("(5 7)", 8).unwrap();
+        let d = describe_witness(&w, 4);
+        assert_eq!(d.sentence, "swaps outputs 1 and 3 while fixing every input");
+        assert_eq!(d.outputs.to_string(), "(1 3)");
+        let w = Perm::parse_cycles("(0 1 2)", 8).unwrap();
+        assert_eq!(
+            describe_witness(&w, 4).sentence,
+            "permutes the inputs by (0 1 2) while fixing every output"
+        );
+        let w = Perm::parse_cycles("(0 1)(4 5)", 8).unwrap();
+        assert!(describe_witness(&w, 4)
+            .sentence
+            .starts_with("applies the same"));
+        let w = Perm::parse_cycles("(0 1)(4 6)", 8).unwrap();
+        assert!(describe_witness(&w, 4)
+            .sentence
+            .starts_with("moves the inputs"));
+    }
+}

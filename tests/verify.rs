@@ -1,0 +1,353 @@
+//! The verifier against brute force, the paper's counterexamples and impossible instances.
+
+use num_bigint::BigUint;
+use paramshare::action::{GeneratorPair, JointAction};
+use paramshare::design::{design_layer, DesignOptions, Method};
+use paramshare::instance::{Channels, Instance};
+use paramshare::layer::Tying;
+use paramshare::perm::Perm;
+use paramshare::verify::{
+    automorphisms, describe_witness, verify_closure, verify_exact, Structure, VerifyError,
+};
+use proptest::prelude::*;
+
+fn perm(images: &[usize]) -> Perm {
+    Perm::from_images(images).unwrap()
+}
+
+fn cyc(s: &str, n: usize) -> Perm {
+    Perm::parse_cycles(s, n).unwrap()
+}
+
+fn same_both(p: &Perm) -> GeneratorPair {
+    GeneratorPair {
+        input: p.clone(),
+        output: p.clone(),
+    }
+}
+
+/// All permutations of 0..n (n small).
+fn all_perms(n: usize) -> Vec<Vec<usize>> {
+    if n == 0 {
+        return vec![vec![]];
+    }
+    let mut out = Vec::new();
+    for p in all_perms(n - 1) {
+        for i in 0..n {
+            let mut q = p.clone();
+            q.insert(i, n - 1);
+            out.push(q);
+        }
+    }
+    out
+}
+
+/// |Aut(tying)| by trying every pair of permutations.
+fn brute_force_order(tying: &Tying) -> u64 {
+    let (n, m) = (tying.cols, tying.rows);
+    let ins = all_perms(n);
+    let outs = all_perms(m);
+    let mut count = 0;
+    for pi in &ins {
+        for po in &outs {
+            if (0..m).all(|r| (0..n).all(|c| tying.get(r, c) == tying.get(po[r], pi[c]))) {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+/// The paper's sparse design: for orbit representatives `n_p` (inputs) and
+/// `m_q` (outputs) and each `h` in `h_set` (joint permutations of G), the
+/// G-orbit of `(n_p, h . m_q)` gets its own colour; other entries are -1.
+fn sparse_tying(action: &JointAction, h_set: &[Perm]) -> Tying {
+    let orbits = action.edge_orbits();
+    let n_in = action.input_size();
+    let mut colour_of_orbit = vec![-1i32; orbits.count()];
+    let mut next = 0;
+    for p in action.input_orbits() {
+        for q in action.output_orbits() {
+            for h in h_set {
+                let m = h.apply(n_in + q[0]) - n_in;
+                let o = orbits.orbit(p[0], m) as usize;
+                if colour_of_orbit[o] < 0 {
+                    colour_of_orbit[o] = next;
+                    next += 1;
+                }
+            }
+        }
+    }
+    Tying {
+        rows: action.output_size(),
+        cols: n_in,
+        data: orbits
+            .orbit_of
+            .iter()
+            .map(|&o| colour_of_orbit[o as usize])
+            .collect(),
+    }
+}
+
+fn regular_cyclic(n: usize) -> (JointAction, Perm) {
+    let g = perm(&(0..n).map(|i| (i + 1) % n).collect::<Vec<_>>());
+    let action = JointAction::new(n, n, vec![same_both(&g)]);
+    let joint = action.joint_generators()[0].clone();
+    (action, joint)
+}
+
+fn order_of(tying: &Tying, action: &JointAction) -> BigUint {
+    verify_exact(tying, action).unwrap().automorphism_order
+}
+
+#[test]
+fn c4_regular_with_one_and_three_has_order_8() {
+    let (action, g) = regular_cyclic(4);
+    let tying = sparse_tying(&action, &[g.clone(), g.pow(3)]);
+    assert_eq!(brute_force_order(&tying), 8);
+    let verdict = verify_exact(&tying, &action).unwrap();
+    assert_eq!(verdict.automorphism_order, BigUint::from(8u32));
+    assert!(!verdict.is_exact());
+    let w = verdict.witness.unwrap();
+    assert!(!action.chain().contains(&w));
+    assert!(Structure::from_tying(&tying).is_automorphism(&w));
+    // adding the identity to H makes it exact
+    let fixed = sparse_tying(&action, &[Perm::identity(8), g.clone(), g.pow(3)]);
+    assert!(verify_exact(&fixed, &action).unwrap().is_exact());
+}
+
+#[test]
+fn c6_regular_with_one_and_five_has_order_18() {
+    let (action, g) = regular_cyclic(6);
+    let tying = sparse_tying(&action, &[g.clone(), g.pow(5)]);
+    assert_eq!(order_of(&tying, &action), BigUint::from(18u32));
+    assert_eq!(brute_force_order(&tying), 18);
+}
+
+#[test]
+fn klein_regular_with_two_generators_has_order_8() {
+    let a = cyc("(0 1)(2 3)", 4);
+    let b = cyc("(0 2)(1 3)", 4);
+    let action = JointAction::new(4, 4, vec![same_both(&a), same_both(&b)]);
+    let h: Vec<Perm> = action.joint_generators().to_vec();
+    let tying = sparse_tying(&action, &h);
+    assert_eq!(order_of(&tying, &action), BigUint::from(8u32));
+    assert_eq!(brute_force_order(&tying), 8);
+}
+
+#[test]
+fn d3_regular_with_two_reflections_has_order_18() {
+    // D3 acting on itself by left multiplication: elements r^i s^j numbered i + 3j
+    let mul = |(i1, j1): (usize, usize), (i2, j2): (usize, usize)| {
+        // r^i1 s^j1 r^i2 s^j2 = r^(i1 + (-1)^j1 i2) s^(j1+j2)
+        let i = if j1 == 0 { i1 + i2 } else { i1 + 3 - i2 } % 3;
+        (i, (j1 + j2) % 2)
+    };
+    let left = |g: (usize, usize)| {
+        perm(
+            &(0..6)
+                .map(|k| {
+                    let (i, j) = mul(g, (k % 3, k / 3));
+                    i + 3 * j
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    let s = left((0, 1));
+    let rs = left((1, 1));
+    let action = JointAction::new(6, 6, vec![same_both(&s), same_both(&rs)]);
+    assert_eq!(action.order(), BigUint::from(6u32));
+    let h: Vec<Perm> = action.joint_generators().to_vec();
+    let tying = sparse_tying(&action, &h);
+    assert_eq!(order_of(&tying, &action), BigUint::from(18u32));
+}
+
+#[test]
+fn c4_on_two_rings_with_one_and_three_has_order_8() {
+    let g = cyc("(0 1 2 3)(4 5 6 7)", 8);
+    let action = JointAction::new(8, 8, vec![same_both(&g)]);
+    let j = action.joint_generators()[0].clone();
+    let tying = sparse_tying(&action, &[j.clone(), j.pow(3)]);
+    let verdict = verify_exact(&tying, &action).unwrap();
+    assert_eq!(verdict.automorphism_order, BigUint::from(8u32));
+    assert!(!verdict.is_exact());
+}
+
+#[test]
+fn a4_on_four_points_has_closure_s4() {
+    let action = JointAction::new(
+        4,
+        4,
+        vec![same_both(&cyc("(0 1 2)", 4)), same_both(&cyc("(1 2 3)", 4))],
+    );
+    let closure = verify_closure(&action);
+    assert_eq!(closure.automorphism_order, BigUint::from(24u32));
+    let w = closure.witness.expect("closure larger than A4");
+    assert!(!action.chain().contains(&w));
+    let d = describe_witness(&w, 4);
+    assert_eq!(d.inputs, d.outputs, "Aut(dense) acts diagonally");
+}
+
+#[test]
+fn reverse_convolution_witness_moves_only_outputs() {
+    // Z6 acting by +1 mod 3 on 3 inputs and by -1 mod 6 on 6 outputs
+    let input = perm(&[1, 2, 0]);
+    let output = perm(&[5, 0, 1, 2, 3, 4]);
+    let action = JointAction::new(3, 6, vec![GeneratorPair { input, output }]);
+    let closure = verify_closure(&action);
+    assert_eq!(closure.automorphism_order, BigUint::from(24u32));
+    let d = describe_witness(&closure.witness.unwrap(), 3);
+    assert!(d.inputs.is_identity(), "{}", d.sentence);
+    assert!(d.sentence.ends_with("while fixing every input"));
+}
+
+fn rubik_action() -> JointAction {
+    let gens: [[usize; 48]; 6] = [
+        [
+            2, 4, 7, 1, 6, 0, 3, 5, 32, 33, 34, 11, 12, 13, 14, 15, 8, 9, 10, 19, 20, 21, 22, 23,
+            16, 17, 18, 27, 28, 29, 30, 31, 24, 25, 26, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45,
+            46, 47,
+        ],
+        [
+            16, 1, 2, 19, 4, 21, 6, 7, 10, 12, 15, 9, 14, 8, 11, 13, 40, 17, 18, 43, 20, 45, 22,
+            23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 5, 35, 3, 37, 38, 0, 39, 41, 42, 36, 44,
+            34, 46, 47,
+        ],
+        [
+            0, 1, 2, 3, 4, 24, 27, 29, 8, 9, 7, 11, 6, 13, 14, 5, 18, 20, 23, 17, 22, 16, 19, 21,
+            42, 25, 26, 41, 28, 40, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 10, 12, 15, 43, 44, 45,
+            46, 47,
+        ],
+        [
+            0, 1, 37, 3, 35, 5, 6, 32, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 2, 19, 4, 21, 22, 7,
+            26, 28, 31, 25, 30, 24, 27, 29, 47, 33, 34, 44, 36, 42, 38, 39, 40, 41, 18, 43, 20, 45,
+            46, 23,
+        ],
+        [
+            13, 11, 8, 3, 4, 5, 6, 7, 45, 9, 10, 46, 12, 47, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+            23, 24, 25, 0, 27, 1, 29, 30, 2, 34, 36, 39, 33, 38, 32, 35, 37, 40, 41, 42, 43, 44,
+            31, 28, 26,
+        ],
+        [
+            0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 21, 22, 23, 16, 17, 18, 19, 20, 29, 30, 31,
+            24, 25, 26, 27, 28, 37, 38, 39, 32, 33, 34, 35, 36, 13, 14, 15, 42, 44, 47, 41, 46, 40,
+            43, 45,
+        ],
+    ];
+    let pairs = gens.iter().map(|g| same_both(&perm(g))).collect();
+    JointAction::new(48, 48, pairs)
+}
+
+#[test]
+fn rubik_closure_is_twelve_times_larger() {
+    let action = rubik_action();
+    let order: BigUint = "43252003274489856000".parse().unwrap();
+    assert_eq!(action.order(), order);
+    let closure = verify_closure(&action);
+    let expected: BigUint = "519024039293878272000".parse().unwrap();
+    assert_eq!(closure.automorphism_order, expected);
+    assert_eq!(&closure.automorphism_order / &order, BigUint::from(12u32));
+    assert!(!action.chain().contains(&closure.witness.unwrap()));
+}
+
+#[test]
+fn design_layer_fills_the_verdict() {
+    let inst = Instance {
+        name: "a4".into(),
+        description: String::new(),
+        input_size: 4,
+        output_size: 4,
+        generators: vec![same_both(&cyc("(0 1 2)", 4)), same_both(&cyc("(1 2 3)", 4))],
+        channels: Channels::default(),
+    };
+    let layer = design_layer(&inst, &inst.action(), &DesignOptions::new(Method::Dense)).unwrap();
+    assert_eq!(layer.automorphism_order.as_deref(), Some("24"));
+    assert_eq!(layer.closure_order.as_deref(), Some("24"));
+    assert_eq!(layer.exact, Some(false));
+}
+
+#[test]
+fn non_invariant_pattern_is_rejected() {
+    let (action, _) = regular_cyclic(4);
+    let mut data = vec![-1; 16];
+    data[0] = 0;
+    let tying = Tying {
+        rows: 4,
+        cols: 4,
+        data,
+    };
+    assert!(matches!(
+        verify_exact(&tying, &action),
+        Err(VerifyError::NotAnAutomorphism { index: 0 })
+    ));
+}
+
+/// A random group on `n` inputs and `m` outputs and a random G-invariant
+/// pattern (edge orbits coloured at random, some left empty, some merged).
+fn planted(
+    n: usize,
+    m: usize,
+    seeds: Vec<(Vec<usize>, Vec<usize>)>,
+    colours: Vec<i8>,
+) -> (JointAction, Tying) {
+    let pairs = seeds
+        .into_iter()
+        .map(|(a, b)| GeneratorPair {
+            input: perm(&a),
+            output: perm(&b),
+        })
+        .collect();
+    let action = JointAction::new(n, m, pairs);
+    let orbits = action.edge_orbits();
+    let colour = |o: u32| colours[o as usize % colours.len()] as i32;
+    let raw: Vec<i32> = orbits.orbit_of.iter().map(|&o| colour(o)).collect();
+    // renumber used colours to 0..k by first appearance
+    let mut rename = std::collections::HashMap::new();
+    let data = raw
+        .iter()
+        .map(|&c| {
+            if c < 0 {
+                -1
+            } else {
+                let k = rename.len() as i32;
+                *rename.entry(c).or_insert(k)
+            }
+        })
+        .collect();
+    (
+        action,
+        Tying {
+            rows: m,
+            cols: n,
+            data,
+        },
+    )
+}
+
+fn perm_strategy(n: usize) -> impl Strategy<Value = Vec<usize>> {
+    Just((0..n).collect::<Vec<usize>>()).prop_shuffle()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn agrees_with_brute_force(
+        (n, m, seeds) in (1usize..5, 1usize..5).prop_flat_map(|(n, m)| {
+            (Just(n), Just(m), prop::collection::vec((perm_strategy(n), perm_strategy(m)), 0..3))
+        }),
+        colours in prop::collection::vec(-1i8..3, 1..6),
+    ) {
+        let (action, tying) = planted(n, m, seeds, colours);
+        let brute = BigUint::from(brute_force_order(&tying));
+        let structure = Structure::from_tying(&tying);
+        let with_g = automorphisms(&structure, action.joint_generators()).unwrap();
+        let without = automorphisms(&structure, &[]).unwrap();
+        prop_assert_eq!(&with_g.order, &brute);
+        prop_assert_eq!(&without.order, &brute);
+        for g in &with_g.generators {
+            prop_assert!(structure.is_automorphism(g));
+        }
+        let verdict = verify_exact(&tying, &action).unwrap();
+        prop_assert_eq!(verdict.is_exact(), brute == action.order());
+    }
+}

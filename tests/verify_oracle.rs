@@ -1,0 +1,161 @@
+//! The verifier's automorphism orders against nauty's dreadnaut (an oracle no one here wrote).
+//!
+//! For every small instance in `instances/` and a set of family instances:
+//! the dense design and seeded random G-invariant sub-patterns (random
+//! subsets of edge orbits, each its own colour) are exported with
+//! `write_dreadnaut` and the orders compared. Needs `dreadnaut` (Debian
+//! package `nauty`); with PARAMSHARE_REQUIRE_ORACLES=1 a missing oracle fails.
+
+use num_bigint::BigUint;
+use paramshare::instance::families::{self, SideAction};
+use paramshare::instance::Instance;
+use paramshare::layer::Tying;
+use paramshare::verify::{verify_exact, write_dreadnaut, Structure};
+use rand::{Rng, SeedableRng};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// Skip instances whose tying matrix has more entries than this (dreadnaut
+/// gets one vertex per edge).
+const MAX_ENTRIES: usize = 5000;
+
+fn dreadnaut_available() -> bool {
+    let found = Command::new("dreadnaut")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        if std::env::var("PARAMSHARE_REQUIRE_ORACLES").as_deref() == Ok("1") {
+            panic!("dreadnaut (Debian package nauty) is required: PARAMSHARE_REQUIRE_ORACLES=1");
+        }
+        eprintln!("note: dreadnaut not found; skipping the nauty oracle test");
+    }
+    found
+}
+
+/// The group order dreadnaut reports for the exported structure, as printed
+/// (`24`, or `5.19024039e20` for large orders).
+fn dreadnaut_order(structure: &Structure) -> String {
+    let mut script = Vec::new();
+    write_dreadnaut(structure, &mut script).unwrap();
+    let mut child = Command::new("dreadnaut")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dreadnaut runs");
+    child.stdin.take().unwrap().write_all(&script).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let at = text
+        .find("grpsize=")
+        .unwrap_or_else(|| panic!("no grpsize in dreadnaut output: {text}"));
+    text[at + 8..]
+        .split(|c: char| c == ';' || c.is_whitespace())
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// Whether dreadnaut's printed order matches ours (exactly when printed as
+/// an integer, to the printed precision otherwise).
+fn orders_agree(printed: &str, ours: &BigUint) -> bool {
+    if let Ok(exact) = printed.parse::<BigUint>() {
+        return &exact == ours;
+    }
+    let theirs: f64 = printed.parse().unwrap();
+    let ours: f64 = ours.to_string().parse().unwrap();
+    ((theirs - ours) / ours).abs() < 1e-6
+}
+
+fn instances() -> Vec<Instance> {
+    let mut list = Vec::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("instances");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    for path in files {
+        if path.extension().and_then(|e| e.to_str()) == Some("json") {
+            if let Ok(inst) = Instance::read(&path) {
+                list.push(inst);
+            }
+        }
+    }
+    let natural = [
+        families::cyclic(6),
+        families::dihedral(5),
+        families::symmetric(4),
+        families::alternating(4),
+        families::alternating(5),
+        families::torus(3, 4),
+        families::p4(3),
+        families::d4(4),
+        families::c4(5),
+        families::nested_sets(3, 2),
+    ];
+    for g in natural {
+        list.push(g.unwrap().natural_instance());
+    }
+    list.push(
+        families::dihedral(4)
+            .unwrap()
+            .instance(SideAction::Natural, SideAction::Regular)
+            .unwrap(),
+    );
+    list.push(families::tensor(4, 2, 1).unwrap());
+    list.push(families::tensor(5, 1, 1).unwrap());
+    list.push(families::from_cycles(3, 6, &["(0 1 2) / (0 5 4 3 2 1)".to_string()]).unwrap());
+    list.push(families::from_cycles(4, 5, &[]).unwrap());
+    list.retain(|i| i.input_size * i.output_size <= MAX_ENTRIES);
+    list
+}
+
+/// The sub-pattern keeping each edge orbit with probability 1/2, each its own colour.
+fn random_subpattern(dense: &Tying, rng: &mut impl Rng) -> Tying {
+    let orbits = dense.parameters();
+    let mut colour = vec![-1i32; orbits];
+    let mut next = 0;
+    for c in colour.iter_mut() {
+        if rng.gen_bool(0.5) {
+            *c = next;
+            next += 1;
+        }
+    }
+    Tying {
+        rows: dense.rows,
+        cols: dense.cols,
+        data: dense.data.iter().map(|&o| colour[o as usize]).collect(),
+    }
+}
+
+#[test]
+fn orders_agree_with_dreadnaut() {
+    if !dreadnaut_available() {
+        return;
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261127);
+    let mut checked = 0;
+    for inst in instances() {
+        let action = inst.action();
+        let dense = Tying::from_edge_orbits(action.edge_orbits());
+        let mut patterns = vec![dense.clone()];
+        for _ in 0..4 {
+            patterns.push(random_subpattern(&dense, &mut rng));
+        }
+        for (k, tying) in patterns.iter().enumerate() {
+            let ours = verify_exact(tying, &action).unwrap().automorphism_order;
+            let structure = Structure::from_tying(tying);
+            let theirs = dreadnaut_order(&structure);
+            assert!(
+                orders_agree(&theirs, &ours),
+                "{} pattern {k}: dreadnaut {theirs}, verifier {ours}",
+                inst.name
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 50, "only {checked} patterns checked");
+}
