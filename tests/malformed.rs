@@ -1,5 +1,6 @@
 //! The malformed-input suite: each kind of broken instance or layer file is
-//! run through the real binary (`info`, `design`, and `verify` for layers),
+//! run through the real binary (`info` and `design` for instances, `verify`
+//! for layers, all three for files that cannot be read at all),
 //! which must exit with status 2, print a message naming the field and index,
 //! and leave no output file and no temporary file behind.
 //!
@@ -57,6 +58,8 @@ struct Case {
     layer: bool,
     /// The commands to run it through, when not the default for its type.
     only: Option<Command_>,
+    /// Run through every command (problems of the file, not its contents).
+    all: bool,
 }
 
 fn text(s: &str) -> Input {
@@ -135,6 +138,19 @@ fn instance_case(kind: &'static str, input: Input, expect: &'static str) -> Case
         expect,
         layer: false,
         only: None,
+        all: false,
+    }
+}
+
+/// A case about the file itself: run through every command.
+fn any_file(kind: &'static str, input: Input, expect: &'static str) -> Case {
+    Case {
+        kind,
+        input,
+        expect,
+        layer: false,
+        only: None,
+        all: true,
     }
 }
 
@@ -145,6 +161,7 @@ fn layer_case(kind: &'static str, input: Input, expect: &'static str) -> Case {
         expect,
         layer: true,
         only: None,
+        all: false,
     }
 }
 
@@ -168,7 +185,7 @@ fn cases() -> Vec<Case> {
     let big_layer_gens = "[]";
     vec![
         // --- files that are not JSON at all
-        instance_case(
+        any_file(
             "empty file",
             text(""),
             "not valid JSON: EOF while parsing a value at line 1 column 0",
@@ -183,7 +200,7 @@ fn cases() -> Vec<Case> {
             text(&valid[..valid.len() / 2]),
             "not valid JSON: EOF while parsing a string at line 1 column 57",
         ),
-        instance_case(
+        any_file(
             "binary garbage (not UTF-8)",
             Input::Bytes(garbage),
             "not UTF-8 text",
@@ -208,7 +225,7 @@ fn cases() -> Vec<Case> {
             instance_with(&[("input_size", "NaN")]),
             "not valid JSON: expected value at line 1 column",
         ),
-        instance_case(
+        any_file(
             "nested garbage 10000 deep",
             text(&deep),
             "not valid JSON: recursion limit exceeded at line 1 column 128",
@@ -219,7 +236,7 @@ fn cases() -> Vec<Case> {
             "not valid JSON: number out of range at line 1 column",
         ),
         // --- JSON of the wrong shape
-        instance_case(
+        any_file(
             "top level is an array",
             text("[1, 2]"),
             "(top level): expected an object, found an array of length 2",
@@ -376,22 +393,22 @@ fn cases() -> Vec<Case> {
             "channels.input: expected an integer from 1 to 65536, found 65537",
         ),
         // --- files that cannot be read
-        instance_case(
+        any_file(
             "missing file",
             Input::Missing,
             "No such file or directory",
         ),
-        instance_case(
+        any_file(
             "a directory instead of a file",
             Input::Directory,
             "is a directory, not a file",
         ),
-        instance_case(
+        any_file(
             "endless input (/dev/zero)",
             Input::Path("/dev/zero"),
             "longer than 256 MiB, the most paramshare reads",
         ),
-        instance_case(
+        any_file(
             "file longer than the read limit (300 MB)",
             Input::Sparse(300 << 20),
             "longer than 256 MiB, the most paramshare reads",
@@ -595,16 +612,6 @@ fn run_case(case: &Case, command: Command_, scratch: &Path) -> Outcome {
     }
 }
 
-/// Whether the binary has a `verify` subcommand yet.
-fn has_verify() -> bool {
-    Command::cargo_bin("paramshare")
-        .unwrap()
-        .args(["verify", "--help"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
 fn markdown_cell(s: &str) -> String {
     let one_line = s.trim().replace('\n', " ");
     let short = if one_line.chars().count() > 160 {
@@ -620,7 +627,6 @@ fn markdown_cell(s: &str) -> String {
 fn every_malformed_input_exits_2_with_its_message_and_writes_nothing() {
     let root = tempfile::tempdir().unwrap();
     let as_root = permissions_are_bypassed(root.path());
-    let verify = has_verify();
     let mut table = String::new();
     table.push_str("| # | what was tried | command | exit | message (FILE = the input path) |\n");
     table.push_str("|---|---|---|---|---|\n");
@@ -640,17 +646,15 @@ fn every_malformed_input_exits_2_with_its_message_and_writes_nothing() {
         }
         let commands: Vec<Command_> = if let Some(only) = case.only {
             vec![only]
+        } else if case.all {
+            vec![Command_::Info, Command_::Design, Command_::Verify]
         } else if case.layer {
-            if verify {
-                vec![Command_::Verify]
-            } else {
-                vec![]
-            }
+            vec![Command_::Verify]
         } else {
             vec![Command_::Info, Command_::Design]
         };
         if case.layer {
-            // The library parser always; the binary once `verify` exists.
+            // The library parser as well as the binary.
             let bytes = match &case.input {
                 Input::Bytes(b) => b.clone(),
                 _ => unreachable!("layer cases are files"),
@@ -715,11 +719,6 @@ fn every_malformed_input_exits_2_with_its_message_and_writes_nothing() {
                 failures.push(format!("{label}: wrote to standard output"));
             }
         }
-    }
-    if !verify {
-        table.push_str(
-            "\nLayer cases ran through the library parser only: this build has no `verify` command.\n",
-        );
     }
     let table_path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("malformed-table.md");
     std::fs::write(&table_path, &table).unwrap();

@@ -1,20 +1,92 @@
-//! A stabiliser chain built by deterministic Schreier-Sims.
+//! A stabiliser chain: randomised Schreier-Sims, then a deterministic completeness check.
 //!
-//! The algorithm is the classical one (Sims 1970; as in Holt, Eick and
-//! O'Brien, *Handbook of Computational Group Theory*, §4.4.2): every Schreier
-//! generator of every level is sifted through the levels below it, so the
-//! result is complete by construction and does not depend on randomness.
-//! Transversals are Schreier trees (one generator label per orbit point), so
-//! memory per level is linear in the degree even for degrees in the
-//! thousands. Where it is still slow: groups with long bases and large
-//! orbits (S_n on pairs for n >= 40) spend their time sifting Schreier
-//! generators that turn out trivial.
+//! Construction has two phases (Seress, *Permutation Group Algorithms*, §4.2
+//! to §4.5; Holt, Eick and O'Brien, *Handbook of Computational Group
+//! Theory*, §4.4):
+//!
+//! 1. **Random descent.** Top-down, each level's group gets a few random
+//!    Schreier generators of the level above as its generators: random
+//!    elements from product replacement (Celler et al. 1995, with a fixed
+//!    seed) multiplied by the inverse coset representative of their base
+//!    image. They lie in the right stabiliser by construction and usually
+//!    generate it. Each level keeps only its own few generators, rather than
+//!    every strong generator fixing its earlier base points, which keeps
+//!    the second phase cheap.
+//! 2. **Deterministic check (Sims 1970).** Bottom-up, every Schreier
+//!    generator `u_x s u_{s(x)}^-1` of every level is sifted through the
+//!    levels below (already complete); a non-trivial residue becomes a
+//!    strong generator of the levels it belongs to, which are checked again.
+//!    Schreier generators from Schreier-tree edges are the identity and are
+//!    skipped, and each level remembers which (orbit point, generator) pairs
+//!    it has checked, so nothing is sifted twice. When this phase ends the
+//!    chain is complete whatever the random phase did: orders and
+//!    membership are exact, and the fixed seed makes the base and the
+//!    generators the same on every run.
+//!
+//! Transversals: each basic orbit has a Schreier tree (one edge label per
+//! point, the tree also uses generator inverses), and while memory allows
+//! (at most [`EXPLICIT_BUDGET`] stored images per chain) the inverse coset
+//! representatives are also stored explicitly, so that a sift costs one
+//! composition per level instead of one per tree edge. Sifting is lazy: the
+//! residue is a word of image arrays, base images are computed through it
+//! and the full permutation is formed only at the end (or the identity test
+//! exits at the first moved point).
+//!
+//! Where it is still slow: levels too large for explicit transversals
+//! (orbits of thousands of points on tens of thousands of points) sift along
+//! Schreier-tree paths, and the final identity test of every Schreier
+//! generator costs `degree` times the word length.
 
 use crate::perm::Perm;
 use num_bigint::BigUint;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 const NOT_IN_ORBIT: u32 = u32::MAX;
 const ROOT: u32 = u32::MAX - 1;
+
+/// Most image entries (u32) a chain stores in explicit transversals: 64 MiB.
+const EXPLICIT_BUDGET: usize = 1 << 24;
+
+/// The seed of the random phase (fixed: the chain is the same on every run).
+const SEED: u64 = 0x5eed_5c4e_1e55;
+
+/// How many random Schreier generators the random phase gives each level.
+const SCHREIER_SAMPLES: usize = 3;
+
+/// A product of image arrays, applied left to right, evaluated point by point.
+struct Word<'a> {
+    factors: Vec<&'a [u32]>,
+}
+
+impl<'a> Word<'a> {
+    fn new() -> Self {
+        Word {
+            factors: Vec::with_capacity(32),
+        }
+    }
+
+    #[inline]
+    fn image(&self, point: usize) -> usize {
+        self.factors.iter().fold(point, |p, f| f[p] as usize)
+    }
+
+    /// Whether the product fixes every point of `0..degree` (stops at the first moved one).
+    fn is_identity(&self, degree: usize) -> bool {
+        (0..degree).all(|p| self.image(p) == p)
+    }
+
+    /// The product as a permutation.
+    fn to_perm(&self, degree: usize) -> Perm {
+        let mut images: Vec<u32> = (0..degree as u32).collect();
+        for f in &self.factors {
+            for v in images.iter_mut() {
+                *v = f[*v as usize];
+            }
+        }
+        Perm::from_images_unchecked(images)
+    }
+}
 
 /// One level of the chain: the stabiliser of the earlier base points.
 #[derive(Clone, Debug)]
@@ -25,81 +97,199 @@ struct Level {
     gens_inv: Vec<Perm>,
     /// The basic orbit, in the order it was found (base point first).
     orbit: Vec<usize>,
-    /// For each point of the orbit except the base point, the index of the
-    /// generator that first reached it; `ROOT` at the base point.
+    /// For each point: `NOT_IN_ORBIT`, `ROOT` (the base point), or the
+    /// Schreier-tree edge that reached it: `2k` for `gens[k]`, `2k + 1` for
+    /// `gens_inv[k]`, applied to its parent.
     label: Vec<u32>,
+    /// For each orbit point, its index in `orbit`.
+    position: Vec<u32>,
+    /// `u_x^-1` for the orbit point at index `i`, stored at `i * degree..`,
+    /// while the chain's explicit budget allows.
+    explicit_inv: Option<Vec<u32>>,
+    /// Schreier generators (orbit[i], gens[k]) with `i < checked_points`
+    /// and `k < checked_gens` have been sifted successfully.
+    checked_points: usize,
+    checked_gens: usize,
 }
 
 impl Level {
-    fn new(base_point: usize, degree: usize) -> Level {
+    fn new(base_point: usize, degree: usize, budget: &mut usize) -> Level {
         let mut label = vec![NOT_IN_ORBIT; degree];
         label[base_point] = ROOT;
+        let mut position = vec![NOT_IN_ORBIT; degree];
+        position[base_point] = 0;
+        let explicit_inv = (*budget >= degree).then(|| {
+            *budget -= degree;
+            (0..degree as u32).collect()
+        });
         Level {
             base_point,
             gens: Vec::new(),
             gens_inv: Vec::new(),
             orbit: vec![base_point],
             label,
+            position,
+            explicit_inv,
+            checked_points: 0,
+            checked_gens: 0,
         }
     }
 
-    fn add_gen(&mut self, g: Perm) {
-        self.gens_inv.push(g.inverse());
-        self.gens.push(g);
-        self.rebuild_orbit();
+    fn degree(&self) -> usize {
+        self.label.len()
     }
 
-    /// Breadth-first Schreier tree from the base point.
-    fn rebuild_orbit(&mut self) {
-        for &x in &self.orbit {
-            self.label[x] = NOT_IN_ORBIT;
-        }
-        self.label[self.base_point] = ROOT;
-        self.orbit.clear();
-        self.orbit.push(self.base_point);
-        let mut head = 0;
-        while head < self.orbit.len() {
-            let x = self.orbit[head];
-            head += 1;
-            for (k, g) in self.gens.iter().enumerate() {
-                let y = g.apply(x);
-                if self.label[y] == NOT_IN_ORBIT {
-                    self.label[y] = k as u32;
-                    self.orbit.push(y);
-                }
-            }
-        }
-    }
-
+    #[inline]
     fn contains(&self, x: usize) -> bool {
         self.label[x] != NOT_IN_ORBIT
     }
 
-    /// Replaces `g` (which maps the base point to `x`, in the orbit) by
-    /// `g * u_x^{-1}`, which fixes the base point.
-    fn strip_into(&self, g: &mut Perm, mut x: usize) {
-        while self.label[x] != ROOT {
-            let inv = &self.gens_inv[self.label[x] as usize];
-            *g = g.then(inv);
-            x = inv.apply(x);
+    /// The permutation of tree edge `edge` (`gens[k]` or `gens_inv[k]`).
+    fn edge_perm(&self, edge: u32) -> &Perm {
+        let k = (edge / 2) as usize;
+        if edge % 2 == 0 {
+            &self.gens[k]
+        } else {
+            &self.gens_inv[k]
         }
     }
 
-    /// The transversal element `u_x`, mapping the base point to `x`.
-    fn transversal(&self, x: usize) -> Perm {
-        let mut path = Vec::new();
+    /// The inverse of the permutation of tree edge `edge`.
+    fn edge_perm_inv(&self, edge: u32) -> &Perm {
+        self.edge_perm(edge ^ 1)
+    }
+
+    /// Adds a strong generator and extends the orbit and its tree (old
+    /// points keep their edges, so old coset representatives are unchanged).
+    fn add_gen(&mut self, g: Perm, budget: &mut usize) {
+        self.gens_inv.push(g.inverse());
+        self.gens.push(g);
+        let k = (self.gens.len() - 1) as u32;
+        let old = self.orbit.len();
+        for i in 0..old {
+            let x = self.orbit[i];
+            self.reach(x, 2 * k, budget);
+            self.reach(x, 2 * k + 1, budget);
+        }
+        let mut head = old;
+        while head < self.orbit.len() {
+            let x = self.orbit[head];
+            head += 1;
+            for edge in 0..2 * self.gens.len() as u32 {
+                self.reach(x, edge, budget);
+            }
+        }
+    }
+
+    /// Follows `edge` from orbit point `x`, adding the image to the orbit if new.
+    fn reach(&mut self, x: usize, edge: u32, budget: &mut usize) {
+        let y = self.edge_perm(edge).apply(x);
+        if self.label[y] != NOT_IN_ORBIT {
+            return;
+        }
+        self.label[y] = edge;
+        self.position[y] = self.orbit.len() as u32;
+        self.orbit.push(y);
+        let degree = self.degree();
+        if self.explicit_inv.is_some() && *budget < degree {
+            // Out of budget: this level falls back to its Schreier tree.
+            let dropped = self.explicit_inv.take().map_or(0, |v| v.len());
+            *budget += dropped;
+        }
+        if let Some(inv) = self.explicit_inv.as_mut() {
+            *budget -= degree;
+            // u_y = u_x * e, so u_y^-1 = e^-1 then u_x^-1.
+            let step = match edge % 2 {
+                0 => &self.gens_inv[(edge / 2) as usize],
+                _ => &self.gens[(edge / 2) as usize],
+            };
+            let from = self.position[x] as usize * degree;
+            inv.reserve(degree);
+            for p in 0..degree {
+                let v = inv[from + step.apply(p)];
+                inv.push(v);
+            }
+        }
+    }
+
+    /// Appends the factors of `u_x^-1` (x in the orbit) to `word`.
+    fn push_inverse_rep<'a>(&'a self, x: usize, word: &mut Word<'a>) {
+        if let Some(inv) = &self.explicit_inv {
+            let degree = self.degree();
+            let at = self.position[x] as usize * degree;
+            word.factors.push(&inv[at..at + degree]);
+            return;
+        }
         let mut y = x;
         while self.label[y] != ROOT {
-            let k = self.label[y] as usize;
-            path.push(k);
-            y = self.gens_inv[k].apply(y);
+            let back = self.edge_perm_inv(self.label[y]);
+            word.factors.push(back.images());
+            y = back.apply(y);
         }
-        let mut u = Perm::identity(self.label.len());
-        for &k in path.iter().rev() {
-            u = u.then(&self.gens[k]);
-        }
-        u
     }
+
+    /// The coset representative `u_x`, mapping the base point to `x`.
+    fn rep(&self, x: usize) -> Perm {
+        let mut word = Word::new();
+        self.push_inverse_rep(x, &mut word);
+        word.to_perm(self.degree()).inverse()
+    }
+}
+
+/// Product replacement (Celler, Leedham-Green, Murray, Niemeyer and
+/// O'Brien 1995) with an accumulator ("rattle"): nearly uniform random elements.
+struct ProductReplacement {
+    slots: Vec<Perm>,
+    accumulator: Perm,
+}
+
+impl ProductReplacement {
+    fn new(gens: &[Perm], rng: &mut ChaCha8Rng) -> Self {
+        let count = (2 * gens.len()).max(10);
+        let slots = (0..count).map(|i| gens[i % gens.len()].clone()).collect();
+        let mut pr = ProductReplacement {
+            slots,
+            accumulator: Perm::identity(gens[0].degree()),
+        };
+        for _ in 0..50 {
+            pr.next(rng);
+        }
+        pr
+    }
+
+    fn next(&mut self, rng: &mut ChaCha8Rng) -> Perm {
+        let n = self.slots.len();
+        let i = rng.gen_range(0..n);
+        let j = (i + rng.gen_range(1..n)) % n;
+        let factor = if rng.gen::<bool>() {
+            self.slots[j].clone()
+        } else {
+            self.slots[j].inverse()
+        };
+        self.slots[i] = if rng.gen::<bool>() {
+            self.slots[i].then(&factor)
+        } else {
+            factor.then(&self.slots[i])
+        };
+        self.accumulator = self.accumulator.then(&self.slots[i]);
+        self.accumulator.clone()
+    }
+}
+
+/// The least point moved by one of `perms`, if any.
+fn least_moved_point(perms: &[Perm]) -> Option<usize> {
+    perms
+        .iter()
+        .filter_map(|p| (0..p.degree()).find(|&x| p.apply(x) != x))
+        .min()
+}
+
+/// Where a sift stopped.
+enum Sifted {
+    /// The base image at this level is not in its basic orbit.
+    OutsideOrbit(usize),
+    /// Every base point is fixed by the residue.
+    Through,
 }
 
 /// A base and strong generating set of a permutation group, with Schreier
@@ -109,6 +299,8 @@ pub struct StabilizerChain {
     degree: usize,
     generators: Vec<Perm>,
     levels: Vec<Level>,
+    /// Image entries still available for explicit transversals.
+    explicit_left: usize,
 }
 
 impl StabilizerChain {
@@ -120,10 +312,16 @@ impl StabilizerChain {
     /// The chain of `<gens>` whose base begins with `base_prefix` (points
     /// that turn out redundant are kept, with trivial basic orbits).
     pub fn with_base(degree: usize, gens: &[Perm], base_prefix: &[usize]) -> StabilizerChain {
+        let mut explicit_left = EXPLICIT_BUDGET;
+        let levels = base_prefix
+            .iter()
+            .map(|&b| Level::new(b, degree, &mut explicit_left))
+            .collect();
         let mut chain = StabilizerChain {
             degree,
             generators: Vec::new(),
-            levels: base_prefix.iter().map(|&b| Level::new(b, degree)).collect(),
+            levels,
+            explicit_left,
         };
         for g in gens {
             assert_eq!(
@@ -131,113 +329,217 @@ impl StabilizerChain {
                 degree,
                 "generator degree differs from chain degree"
             );
-            chain.add_generator(g.clone());
+            if !g.is_identity() && !chain.generators.contains(g) {
+                chain.generators.push(g.clone());
+            }
         }
+        if chain.generators.is_empty() {
+            return chain;
+        }
+        if chain.levels.is_empty() {
+            let point = least_moved_point(&chain.generators)
+                // the generators are not all the identity
+                .expect("a non-identity generator moves a point");
+            chain
+                .levels
+                .push(Level::new(point, degree, &mut chain.explicit_left));
+        }
+        for g in chain.generators.clone() {
+            chain.levels[0].add_gen(g, &mut chain.explicit_left);
+        }
+        chain.random_descent();
+        chain.check_levels(chain.levels.len() - 1);
         chain
     }
 
     /// Adds `g` to the group; returns false (and changes nothing) when `g`
     /// is already a member.
     pub fn add_generator(&mut self, g: Perm) -> bool {
+        assert_eq!(
+            g.degree(),
+            self.degree,
+            "generator degree differs from chain degree"
+        );
         if self.contains(&g) {
             return false;
         }
         self.generators.push(g.clone());
-        // g fixes no earlier prefix necessarily: it joins level 0 and the
-        // Schreier-Sims closure below pushes its consequences down.
-        self.insert_at(0, g);
-        self.complete_from(0);
+        // g joins level 0 and every later level whose earlier base points it
+        // fixes (those levels' groups must contain it); a base point is
+        // appended if it fixes them all.
+        let first_moved = self
+            .levels
+            .iter()
+            .position(|l| g.apply(l.base_point) != l.base_point)
+            .unwrap_or(self.levels.len());
+        let deepest = self.add_strong_generator(g, 0, first_moved);
+        self.check_levels(deepest);
         true
     }
 
-    /// Adds `h` (which fixes the base points before `level`) to every level
-    /// from `level` down to the one where it first moves a base point,
-    /// appending a base point if it fixes them all. Returns the deepest level touched.
-    fn insert_at(&mut self, level: usize, h: Perm) -> usize {
-        let mut last = level;
-        let mut l = level;
-        loop {
-            if l == self.levels.len() {
-                // h is non-trivial and fixes every base point: extend the base
-                // by its least moved point (a deterministic choice).
-                let Some(point) = (0..self.degree).find(|&x| h.apply(x) != x) else {
-                    return last;
-                };
-                self.levels.push(Level::new(point, self.degree));
-            }
-            self.levels[l].add_gen(h.clone());
-            last = l;
-            if h.apply(self.levels[l].base_point) != self.levels[l].base_point {
-                return last;
-            }
-            l += 1;
-        }
-    }
-
-    /// Sifts `g` from `level` down; returns the residue and the level where
-    /// sifting stopped (`levels.len()` when it went through every level).
-    fn sift_from(&self, mut g: Perm, level: usize) -> (Perm, usize) {
-        for (i, lev) in self.levels.iter().enumerate().skip(level) {
-            let x = g.apply(lev.base_point);
-            if !lev.contains(x) {
-                return (g, i);
-            }
-            lev.strip_into(&mut g, x);
-        }
-        let depth = self.levels.len();
-        (g, depth)
-    }
-
-    /// Runs Schreier-Sims on levels `>= top`, deepest first, until every
-    /// Schreier generator sifts to the identity.
-    fn complete_from(&mut self, top: usize) {
-        let mut i = self.levels.len();
-        while i > top {
-            let level = i - 1;
-            match self.find_schreier_failure(level) {
-                None => i -= 1,
-                Some((h, j)) => {
-                    // h fixes base points < j and is a new strong generator for levels level+1..=j.
-                    let deepest = self.insert_at_range(level + 1, j, h);
-                    i = deepest + 1;
-                }
-            }
-        }
-    }
-
-    /// Adds `h` as a generator of levels `from..=to` (appending a level if
-    /// `to` is past the end); returns the deepest level changed.
-    fn insert_at_range(&mut self, from: usize, to: usize, h: Perm) -> usize {
+    /// Adds `h` as a strong generator of levels `from..=to`; `h` must lie
+    /// in the group of level `from` and fix the base points before `to`.
+    /// If `to` is past the end, a level is appended with the least point
+    /// `h` moves. Returns the deepest level changed.
+    fn add_strong_generator(&mut self, h: Perm, from: usize, to: usize) -> usize {
         if to >= self.levels.len() {
             let point = (0..self.degree)
                 .find(|&x| h.apply(x) != x)
-                // the residue of a failed sift past every level is not the identity
-                .expect("residue moves a point");
-            self.levels.push(Level::new(point, self.degree));
+                // callers only add permutations that are not the identity
+                .expect("a new strong generator moves a point");
+            self.levels
+                .push(Level::new(point, self.degree, &mut self.explicit_left));
         }
         let to = to.min(self.levels.len() - 1);
-        for l in from..=to {
-            self.levels[l].add_gen(h.clone());
+        for l in from..to {
+            self.levels[l].add_gen(h.clone(), &mut self.explicit_left);
         }
+        self.levels[to].add_gen(h, &mut self.explicit_left);
         to
     }
 
-    /// The first Schreier generator of `level` that does not sift through
-    /// the levels below, as (residue, level where it stopped).
-    fn find_schreier_failure(&self, level: usize) -> Option<(Perm, usize)> {
-        let lev = &self.levels[level];
-        for &u in &lev.orbit {
-            let tu = lev.transversal(u);
-            for s in &lev.gens {
-                let su = s.apply(u);
-                let mut g = tu.then(s);
-                lev.strip_into(&mut g, su);
-                if g.is_identity() {
-                    continue;
+    /// The random phase, top-down: the generators of each level's group are
+    /// [`SCHREIER_SAMPLES`] random Schreier generators of the level above
+    /// (product-replacement random elements of that group, times the
+    /// inverse coset representative of their base image). They lie in the
+    /// right stabiliser by construction and usually generate all of it; the
+    /// deterministic check repairs the levels where they do not. Each level
+    /// keeps only its own few generators, which keeps the check cheap.
+    fn random_descent(&mut self) {
+        let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+        let mut level = 0;
+        while level < self.levels.len() {
+            let lev = &self.levels[level];
+            let mut stabilizer: Vec<Perm> = Vec::new();
+            if !lev.gens.is_empty() {
+                let mut random = ProductReplacement::new(&lev.gens, &mut rng);
+                for _ in 0..SCHREIER_SAMPLES {
+                    let g = random.next(&mut rng);
+                    let mut word = Word::new();
+                    word.factors.push(g.images());
+                    let x = g.apply(lev.base_point);
+                    if x != lev.base_point {
+                        lev.push_inverse_rep(x, &mut word);
+                    }
+                    if !word.is_identity(self.degree) {
+                        let h = word.to_perm(self.degree);
+                        if !stabilizer.contains(&h) {
+                            stabilizer.push(h);
+                        }
+                    }
                 }
-                let (h, j) = self.sift_from(g, level + 1);
-                if j < self.levels.len() || !h.is_identity() {
-                    return Some((h, j));
+            }
+            if stabilizer.is_empty() && level + 1 == self.levels.len() {
+                return;
+            }
+            if level + 1 == self.levels.len() {
+                let point = least_moved_point(&stabilizer)
+                    // only non-identity elements were kept
+                    .expect("a non-identity element moves a point");
+                self.levels
+                    .push(Level::new(point, self.degree, &mut self.explicit_left));
+            }
+            for h in stabilizer {
+                self.levels[level + 1].add_gen(h, &mut self.explicit_left);
+            }
+            level += 1;
+        }
+    }
+
+    /// Sifts `word` through the levels from `from` on, appending the
+    /// inverse coset representatives to it.
+    fn sift<'a>(&'a self, word: &mut Word<'a>, from: usize) -> Sifted {
+        for (i, lev) in self.levels.iter().enumerate().skip(from) {
+            let x = word.image(lev.base_point);
+            if !lev.contains(x) {
+                return Sifted::OutsideOrbit(i);
+            }
+            if x != lev.base_point {
+                lev.push_inverse_rep(x, word);
+            }
+        }
+        Sifted::Through
+    }
+
+    /// Sims' check, bottom-up from level `start`: every Schreier generator
+    /// of every level must sift to the identity through the levels below.
+    /// A failure becomes a strong generator and the check resumes at the
+    /// deepest level it changed.
+    fn check_levels(&mut self, start: usize) {
+        let mut level = start;
+        loop {
+            let (failure, points, gens) = self.check_level(level);
+            let lev = &mut self.levels[level];
+            lev.checked_points = points;
+            lev.checked_gens = gens;
+            match failure {
+                Some((residue, stop)) => {
+                    level = self.add_strong_generator(residue, level + 1, stop);
+                }
+                None if level == 0 => return,
+                None => level -= 1,
+            }
+        }
+    }
+
+    /// Sifts the unchecked Schreier generators of `level`; returns the first
+    /// failure (residue and the level where its sift stopped) and how far
+    /// the check got (points, generators).
+    fn check_level(&self, level: usize) -> (Option<(Perm, usize)>, usize, usize) {
+        let lev = &self.levels[level];
+        let (old_points, old_gens) = (lev.checked_points, lev.checked_gens);
+        let (all_points, all_gens) = (lev.orbit.len(), lev.gens.len());
+        // New generators on the old points, then every generator on the new points.
+        for i in 0..old_points {
+            if let Some(failure) = self.check_point(level, i, old_gens..all_gens) {
+                return (Some(failure), old_points, old_gens);
+            }
+        }
+        for i in old_points..all_points {
+            if let Some(failure) = self.check_point(level, i, 0..all_gens) {
+                return (Some(failure), i, all_gens);
+            }
+        }
+        (None, all_points, all_gens)
+    }
+
+    /// Sifts the Schreier generators `u_x s u_{s(x)}^-1` for `x = orbit[i]`
+    /// and `s = gens[k]`, `k` in `gens`, of `level` through the levels
+    /// below; returns the first that is not the identity, with the level
+    /// where its sift stopped.
+    fn check_point(
+        &self,
+        level: usize,
+        i: usize,
+        gens: std::ops::Range<usize>,
+    ) -> Option<(Perm, usize)> {
+        let lev = &self.levels[level];
+        let x = lev.orbit[i];
+        let mut ux: Option<Perm> = None;
+        for k in gens {
+            let s = &lev.gens[k];
+            let y = s.apply(x);
+            // Tree edges x -> y by s, or y -> x by s^-1, give the identity.
+            let edge = 2 * k as u32;
+            if lev.label[y] == edge || lev.label[x] == edge + 1 {
+                continue;
+            }
+            if x != lev.base_point && ux.is_none() {
+                ux = Some(lev.rep(x));
+            }
+            let mut word = Word::new();
+            if let Some(ux) = &ux {
+                word.factors.push(ux.images());
+            }
+            word.factors.push(s.images());
+            if y != lev.base_point {
+                lev.push_inverse_rep(y, &mut word);
+            }
+            match self.sift(&mut word, level + 1) {
+                Sifted::OutsideOrbit(stop) => return Some((word.to_perm(self.degree), stop)),
+                Sifted::Through if word.is_identity(self.degree) => {}
+                Sifted::Through => {
+                    return Some((word.to_perm(self.degree), self.levels.len()));
                 }
             }
         }
@@ -249,7 +551,8 @@ impl StabilizerChain {
         self.degree
     }
 
-    /// The generators the chain was built from (those that were not redundant).
+    /// The generators the chain was built from (without the identity and
+    /// repeats) and those added since.
     pub fn generators(&self) -> &[Perm] {
         &self.generators
     }
@@ -287,7 +590,7 @@ impl StabilizerChain {
     /// A coset representative at `level` mapping the base point to `x`, if `x` is in the basic orbit.
     pub fn transversal(&self, level: usize, x: usize) -> Option<Perm> {
         let lev = &self.levels[level];
-        lev.contains(x).then(|| lev.transversal(x))
+        lev.contains(x).then(|| lev.rep(x))
     }
 
     /// The group order, the product of the basic orbit lengths.
@@ -302,8 +605,9 @@ impl StabilizerChain {
         if g.degree() != self.degree {
             return false;
         }
-        let (h, j) = self.sift_from(g.clone(), 0);
-        j == self.levels.len() && h.is_identity()
+        let mut word = Word::new();
+        word.factors.push(g.images());
+        matches!(self.sift(&mut word, 0), Sifted::Through) && word.is_identity(self.degree)
     }
 
     /// Whether the group is trivial.
@@ -320,7 +624,7 @@ impl StabilizerChain {
         let mut elements = vec![Perm::identity(self.degree)];
         // g = u_{k-1} ... u_0 in application order deepest first
         for lev in self.levels.iter().rev() {
-            let reps: Vec<Perm> = lev.orbit.iter().map(|&x| lev.transversal(x)).collect();
+            let reps: Vec<Perm> = lev.orbit.iter().map(|&x| lev.rep(x)).collect();
             let mut next = Vec::with_capacity(elements.len() * reps.len());
             for e in &elements {
                 for u in &reps {
@@ -332,15 +636,129 @@ impl StabilizerChain {
         Some(elements)
     }
 
-    /// A pseudo-uniform random element: a uniformly random transversal
-    /// element from every level, multiplied (exactly uniform).
+    /// A uniformly random element: a uniformly random coset representative
+    /// from every level, multiplied.
     pub fn random_element(&self, rng: &mut impl rand::Rng) -> Perm {
         let mut g = Perm::identity(self.degree);
         for lev in self.levels.iter().rev() {
             let x = lev.orbit[rng.gen_range(0..lev.orbit.len())];
-            g = g.then(&lev.transversal(x));
+            g = g.then(&lev.rep(x));
         }
         g
+    }
+}
+
+/// Orbits, transitivity, freeness and stabilisers.
+impl StabilizerChain {
+    /// The orbit of `point`, in breadth-first order from `point`.
+    pub fn orbit(&self, point: usize) -> Vec<usize> {
+        let mut seen = vec![false; self.degree];
+        seen[point] = true;
+        let mut orbit = vec![point];
+        let mut head = 0;
+        while head < orbit.len() {
+            let x = orbit[head];
+            head += 1;
+            for g in &self.generators {
+                let y = g.apply(x);
+                if !std::mem::replace(&mut seen[y], true) {
+                    orbit.push(y);
+                }
+            }
+        }
+        orbit
+    }
+
+    /// The orbits on `0..degree`, each sorted, in order of their least point.
+    pub fn orbits(&self) -> Vec<Vec<usize>> {
+        super::orbits(self.degree, &self.generators)
+    }
+
+    /// Whether the group has a single orbit on `0..degree` (false for degree 0).
+    pub fn is_transitive(&self) -> bool {
+        self.degree > 0 && self.orbit(0).len() == self.degree
+    }
+
+    /// Whether `points` (non-empty, without repeats) is exactly one orbit.
+    pub fn is_transitive_on(&self, points: &[usize]) -> bool {
+        let Some(&first) = points.first() else {
+            return false;
+        };
+        let mut orbit = self.orbit(first);
+        if orbit.len() != points.len() {
+            return false;
+        }
+        let mut sorted = points.to_vec();
+        sorted.sort_unstable();
+        orbit.sort_unstable();
+        orbit == sorted
+    }
+
+    /// Whether the group acts freely (semiregularly) on `0..degree`: only
+    /// the identity fixes a point, i.e. every orbit has |G| points.
+    pub fn is_semiregular(&self) -> bool {
+        let all: Vec<usize> = (0..self.degree).collect();
+        self.is_semiregular_on(&all)
+    }
+
+    /// Whether every point of `points` has a trivial stabiliser (its orbit has |G| points).
+    pub fn is_semiregular_on(&self, points: &[usize]) -> bool {
+        let order = self.order();
+        let mut checked = vec![false; self.degree];
+        for &p in points {
+            if checked[p] {
+                continue;
+            }
+            let orbit = self.orbit(p);
+            if BigUint::from(orbit.len()) != order {
+                return false;
+            }
+            for x in orbit {
+                checked[x] = true;
+            }
+        }
+        true
+    }
+
+    /// Whether the group is regular: transitive and free.
+    pub fn is_regular(&self) -> bool {
+        self.is_transitive() && BigUint::from(self.degree) == self.order()
+    }
+
+    /// The stabiliser of `point`, as a complete chain of its own.
+    pub fn point_stabilizer(&self, point: usize) -> StabilizerChain {
+        self.pointwise_stabilizer(&[point])
+    }
+
+    /// The pointwise stabiliser of `points`, as a complete chain of its own.
+    /// Reuses this chain's lower levels when its base begins with `points`,
+    /// and otherwise builds a chain with `points` as the base prefix.
+    pub fn pointwise_stabilizer(&self, points: &[usize]) -> StabilizerChain {
+        let prefix = self.levels.len() >= points.len()
+            && self
+                .levels
+                .iter()
+                .zip(points)
+                .all(|(l, &p)| l.base_point == p);
+        if prefix {
+            return self.lower_levels(points.len());
+        }
+        StabilizerChain::with_base(self.degree, &self.generators, points).lower_levels(points.len())
+    }
+
+    /// The chain of levels `from..`: the pointwise stabiliser of the first `from` base points.
+    fn lower_levels(&self, from: usize) -> StabilizerChain {
+        let levels: Vec<Level> = self.levels.iter().skip(from).cloned().collect();
+        let stored: usize = levels
+            .iter()
+            .map(|l| l.explicit_inv.as_ref().map_or(0, Vec::len))
+            .sum();
+        StabilizerChain {
+            degree: self.degree,
+            generators: levels.first().map_or_else(Vec::new, |l| l.gens.clone()),
+            levels,
+            explicit_left: EXPLICIT_BUDGET.saturating_sub(stored),
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Permutation groups: stabiliser chains (Schreier-Sims), orders, membership, orbits.
 mod chain;
+pub mod named;
 mod orbits;
 
 pub use chain::StabilizerChain;
