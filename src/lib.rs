@@ -8,4 +8,5 @@ pub mod group;
 pub mod instance;
 pub mod layer;
 pub mod perm;
+pub mod solve;
 pub mod verify;

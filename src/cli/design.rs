@@ -2,20 +2,42 @@
 
 use super::output::{read_instance, write_output, Failure};
 use clap::{Args, ValueEnum};
-use paramshare::design::{design_layer, DesignError, DesignOptions, Method};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use paramshare::design::optimal::SearchProgress;
+use paramshare::design::{
+    design_layer, DesignError, DesignOptions, Method, Objective, ProgressSink,
+};
+use paramshare::solve::SolverKind;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Design the tying pattern of a layer y = W x equivariant to the instance's group.
 ///
 /// Methods:
 ///   dense    one shared weight per G-orbit of (input, output) pairs; the
 ///            most expressive G-equivariant layer.
+///   sparse   the paper's design: a smallest symmetric generating set H of G
+///            (found by the solver) and one weight per (input orbit, output
+///            orbit, h in H). Not always exact; --with-identity adds the
+///            identity to H, which makes it exact for free actions.
+///   optimal  the fewest edges (or parameters) whose automorphism group is
+///            exactly G, found by a SAT/ILP search with the verifier in the
+///            loop, with a proof of optimality. When no pattern is exact it
+///            says why and returns the sparsest pattern reaching the closure.
+///
+/// Every layer is verified: automorphism_order, closure_order and exact are
+/// computed. Ctrl-C or --time-limit stops a search; the best pattern found
+/// so far is written, marked optimal: false, and the exit status is 0.
 ///
 /// The result is a FORMATS.md layer file: `tying[m][n]` is the parameter on
 /// the edge from input n to output m, or -1 for no edge.
 ///
-/// Example:
+/// Examples:
 ///   paramshare design instances/cyclic-4.json --method dense -o cyclic-4.layer.json
+///   paramshare design instances/cyclic-4.json --method optimal --objective edges
+///   paramshare design instances/cyclic-4.json --method sparse --with-identity
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct DesignArgs {
@@ -24,6 +46,18 @@ pub struct DesignArgs {
     /// Which design to build.
     #[arg(long, value_enum, default_value_t = MethodArg::Dense)]
     method: MethodArg,
+    /// What the optimal design minimises.
+    #[arg(long, value_enum, default_value_t = ObjectiveArg::Edges)]
+    objective: ObjectiveArg,
+    /// The solver behind the searches (both give the same optimum).
+    #[arg(long, value_enum, default_value_t = SolverArg::Sat)]
+    solver: SolverArg,
+    /// Stop a search after this many seconds and write the best pattern found.
+    #[arg(long, value_name = "SECONDS")]
+    time_limit: Option<f64>,
+    /// Sparse design: add the identity to the generating set.
+    #[arg(long)]
+    with_identity: bool,
     /// Where to write the layer (written atomically); standard output if absent.
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -32,26 +66,101 @@ pub struct DesignArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum MethodArg {
     Dense,
+    Sparse,
+    Optimal,
 }
 
-impl MethodArg {
-    fn method(self) -> Method {
-        match self {
-            MethodArg::Dense => Method::Dense,
-        }
-    }
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ObjectiveArg {
+    Edges,
+    Parameters,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum SolverArg {
+    Sat,
+    Ilp,
+}
+
+/// A spinner on standard error (drawn only on a terminal) showing search progress.
+fn progress_line() -> (ProgressBar, ProgressSink) {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+            // the template is a constant known to parse
+            .expect("valid progress template"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let shown = bar.clone();
+    let sink = ProgressSink(Arc::new(move |p: &SearchProgress| {
+        shown.set_message(format!(
+            "round {}, cuts {}, best {}, bound {}",
+            p.iterations, p.cuts, p.best, p.bound
+        ));
+    }));
+    (bar, sink)
 }
 
 pub fn run(args: DesignArgs) -> Result<i32, Failure> {
     let inst = read_instance(&args.instance)?;
     let action = inst.action();
-    let options = DesignOptions::new(args.method.method());
-    let layer = design_layer(&inst, &action, &options).map_err(|e| match e {
+    let method = match args.method {
+        MethodArg::Dense => Method::Dense,
+        MethodArg::Sparse => Method::Sparse,
+        MethodArg::Optimal => Method::Optimal,
+    };
+    let mut options = DesignOptions::new(method);
+    options.objective = match args.objective {
+        ObjectiveArg::Edges => Objective::Edges,
+        ObjectiveArg::Parameters => Objective::Parameters,
+    };
+    options.solver = match args.solver {
+        SolverArg::Sat => SolverKind::Sat,
+        SolverArg::Ilp => SolverKind::Ilp,
+    };
+    options.with_identity = args.with_identity;
+    if let Some(seconds) = args.time_limit {
+        if !(seconds.is_finite() && seconds >= 0.0) {
+            return Err(Failure::bad_input(format!(
+                "--time-limit: {seconds} is not a number of seconds"
+            )));
+        }
+        options.time_limit = Some(Duration::from_secs_f64(seconds.min(1e9)));
+    }
+    let searching = method != Method::Dense;
+    let bar = if searching {
+        let flag = Arc::new(AtomicBool::new(false));
+        let handler_flag = flag.clone();
+        // A second Ctrl-C ends the process at once.
+        let _ = ctrlc::set_handler(move || {
+            if handler_flag.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+        options.interrupt = Some(flag);
+        let (bar, sink) = progress_line();
+        options.progress = Some(sink);
+        Some(bar)
+    } else {
+        None
+    };
+    let result = design_layer(&inst, &action, &options);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let layer = result.map_err(|e| match e {
         DesignError::TooLarge { .. } => {
             Failure::bad_input(format!("{}: {e}", args.instance.display()))
         }
-        DesignError::Verify(_) => Failure::failed(format!("{}: {e}", args.instance.display())),
+        DesignError::Verify(_) | DesignError::Search(_) => {
+            Failure::failed(format!("{}: {e}", args.instance.display()))
+        }
     })?;
     write_output(args.output.as_deref(), |w| layer.write_json(w))?;
+    if let Some(notes) = layer.extra.get("notes").and_then(|v| v.as_array()) {
+        for note in notes.iter().filter_map(|n| n.as_str()) {
+            eprintln!("paramshare: note: {note}");
+        }
+    }
     Ok(0)
 }

@@ -4,20 +4,35 @@
 //! runner use: it builds the tying matrix for the chosen method and returns
 //! a [`Layer`] with every field FORMATS.md asks for.
 mod dense;
+pub mod optimal;
+pub mod oracle;
+pub mod sparse;
+pub mod symmetry;
 
 pub use dense::dense_tying;
 
-use crate::action::JointAction;
+use crate::action::{GeneratorPair, JointAction};
 use crate::instance::Instance;
 use crate::layer::{Layer, Tying};
-use crate::verify::{verify_layer_with_dense, VerifyError};
+use crate::perm::Perm;
+use crate::solve::SolverKind;
+use crate::verify::{describe_witness, verify_exact, LayerVerdict, Verdict, VerifyError};
+use optimal::{SearchError, SearchProgress, SearchSettings};
+use serde_json::Value;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Which design to build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
     /// One parameter per G-orbit of input-output pairs.
     Dense,
+    /// The paper's design from a smallest symmetric generating set.
+    Sparse,
+    /// The cheapest exact union of edge orbits, searched.
+    Optimal,
 }
 
 impl Method {
@@ -25,6 +40,8 @@ impl Method {
     pub fn name(self) -> &'static str {
         match self {
             Method::Dense => "dense",
+            Method::Sparse => "sparse",
+            Method::Optimal => "optimal",
         }
     }
 }
@@ -59,7 +76,28 @@ impl Objective {
 #[derive(Clone, Debug)]
 pub struct DesignOptions {
     pub method: Method,
+    /// What the optimal design minimises.
     pub objective: Objective,
+    /// The backend of the searches.
+    pub solver: SolverKind,
+    /// Searches stop after this long and return the best pattern found.
+    pub time_limit: Option<Duration>,
+    /// Sparse design: add the identity to H (makes <H H^-1> = G).
+    pub with_identity: bool,
+    /// Searches stop soon after this flag is set (Ctrl-C).
+    pub interrupt: Option<Arc<AtomicBool>>,
+    /// Called after every search round.
+    pub progress: Option<ProgressSink>,
+}
+
+/// A callback receiving search progress.
+#[derive(Clone)]
+pub struct ProgressSink(pub Arc<dyn Fn(&SearchProgress) + Send + Sync>);
+
+impl fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ProgressSink")
+    }
 }
 
 impl DesignOptions {
@@ -68,6 +106,11 @@ impl DesignOptions {
         DesignOptions {
             method,
             objective: Objective::default(),
+            solver: SolverKind::default(),
+            time_limit: None,
+            with_identity: false,
+            interrupt: None,
+            progress: None,
         }
     }
 }
@@ -81,6 +124,9 @@ pub enum DesignError {
     /// The verifier rejected the design (a bug: designs are G-invariant by construction).
     #[error("the verifier rejected the design: {0}")]
     Verify(#[from] VerifyError),
+    /// A search failed (solver or verifier error).
+    #[error("the search failed: {0}")]
+    Search(#[from] SearchError),
 }
 
 /// Bytes of working memory a design of an `input_size` x `output_size`
@@ -112,7 +158,10 @@ pub fn check_size(input_size: usize, output_size: usize) -> Result<(), DesignErr
     Ok(())
 }
 
-/// Builds the layer for `instance` with `options`.
+/// Builds the layer for `instance` with `options`. Searched designs
+/// record what they proved in `optimal` and explain themselves in the
+/// `notes` extra field (why no pattern is exact, why a sparse layer is not,
+/// whether the search was stopped early).
 pub fn design_layer(
     instance: &Instance,
     action: &JointAction,
@@ -120,12 +169,44 @@ pub fn design_layer(
 ) -> Result<Layer, DesignError> {
     check_size(instance.input_size, instance.output_size)?;
     let dense = dense_tying(action);
+    let closure = verify_exact(&dense, action)?;
+    let mut extra = serde_json::Map::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut optimal = None;
     // `None` stands for the dense design itself (not copied).
     let (tying, objective): (Option<Tying>, Option<Objective>) = match options.method {
         Method::Dense => (None, None),
+        Method::Optimal => {
+            let (tying, proved) =
+                optimal_design(action, &closure, options, &mut extra, &mut notes)?;
+            optimal = Some(proved);
+            (Some(tying), Some(options.objective))
+        }
+        Method::Sparse => {
+            let tying = sparse_design(action, options, &mut extra, &mut notes)?;
+            (Some(tying), None)
+        }
     };
-    let verdict = verify_layer_with_dense(tying.as_ref().unwrap_or(&dense), &dense, action)?;
+    let pattern = match &tying {
+        None => closure.clone(),
+        Some(t) => verify_exact(t, action)?,
+    };
+    let verdict = LayerVerdict { pattern, closure };
+    if options.method == Method::Sparse && !verdict.is_exact() {
+        notes.push(sparse_failure_note(
+            &verdict,
+            action,
+            options.with_identity,
+            &extra,
+        ));
+    }
     let tying = tying.unwrap_or(dense);
+    if !notes.is_empty() {
+        extra.insert(
+            "notes".into(),
+            Value::Array(notes.into_iter().map(Value::String).collect()),
+        );
+    }
     let mut layer = Layer {
         instance: instance.name.clone(),
         method: options.method.name().into(),
@@ -140,9 +221,239 @@ pub fn design_layer(
         automorphism_order: None,
         closure_order: None,
         exact: None,
-        optimal: None,
-        extra: Default::default(),
+        optimal,
+        extra,
     };
     verdict.fill(&mut layer);
     Ok(layer)
+}
+
+/// The stop condition of a search: the interrupt flag or the time limit.
+fn stop_condition(options: &DesignOptions) -> impl Fn() -> bool + '_ {
+    let deadline = options.time_limit.map(|t| Instant::now() + t);
+    move || {
+        options
+            .interrupt
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+            || deadline.is_some_and(|d| Instant::now() >= d)
+    }
+}
+
+/// Records a search's statistics in the layer's extra fields.
+fn record_search(
+    extra: &mut serde_json::Map<String, Value>,
+    options: &DesignOptions,
+    p: &SearchProgress,
+) {
+    extra.insert("solver".into(), options.solver.name().into());
+    extra.insert("iterations".into(), p.iterations.into());
+    extra.insert("cuts".into(), p.cuts.into());
+}
+
+/// The closure of G (Aut of the dense design) as a joint action.
+fn closure_action(action: &JointAction, closure: &Verdict) -> JointAction {
+    let (n, m) = (action.input_size(), action.output_size());
+    let pairs = closure
+        .generators
+        .iter()
+        .map(|g| GeneratorPair {
+            // automorphisms map inputs to inputs and outputs to outputs
+            input: g
+                .restrict(0..n)
+                .expect("an automorphism preserves the inputs"),
+            output: g
+                .restrict(n..n + m)
+                .expect("an automorphism preserves the outputs"),
+        })
+        .collect();
+    JointAction::new(n, m, pairs)
+}
+
+/// The optimal design: the tying matrix and whether its optimality was proved.
+fn optimal_design(
+    action: &JointAction,
+    closure: &Verdict,
+    options: &DesignOptions,
+    extra: &mut serde_json::Map<String, Value>,
+    notes: &mut Vec<String>,
+) -> Result<(Tying, bool), DesignError> {
+    let orbits = action.edge_orbits();
+    let target = if closure.is_exact() {
+        action.clone()
+    } else {
+        let witness = closure
+            .witness
+            .as_ref()
+            .expect("a closure larger than G has a witness");
+        notes.push(impossibility_note(action, closure, witness));
+        closure_action(action, closure)
+    };
+    let oracle = oracle::VerifierOracle::new(&target);
+    let stop = stop_condition(options);
+    let mut report = |p: &SearchProgress| {
+        if let Some(sink) = &options.progress {
+            (sink.0)(p)
+        }
+    };
+    let outcome = optimal::search_optimal(
+        &orbits,
+        &target,
+        &oracle,
+        SearchSettings {
+            objective: options.objective,
+            solver: options.solver,
+            stop: &stop,
+            progress: &mut report,
+        },
+    )?;
+    record_search(extra, options, &outcome.progress);
+    extra.insert("lower_bound".into(), outcome.lower_bound.into());
+    if !outcome.optimal {
+        notes.push(format!(
+            "the search was stopped before it proved an optimum; this is the best pattern found \
+             ({} {}), and no exact pattern costs less than {}",
+            outcome.cost,
+            options.objective.name(),
+            outcome.lower_bound
+        ));
+        extra.insert("interrupted".into(), true.into());
+    }
+    Ok((
+        optimal::pattern_of(&orbits, &outcome.chosen),
+        outcome.optimal,
+    ))
+}
+
+/// Why no pattern is exact, in words, with the closure's witness.
+fn impossibility_note(action: &JointAction, closure: &Verdict, witness: &Perm) -> String {
+    let described = describe_witness(witness, action.input_size());
+    let reason = if described.inputs.is_identity() {
+        "an element of the closure moves only the outputs"
+    } else if described.outputs.is_identity() {
+        "an element of the closure moves only the inputs"
+    } else {
+        "G is not closed: the relations it preserves are preserved by a larger group"
+    };
+    format!(
+        "no pattern is exactly G-equivariant: {reason}; every G-invariant pattern also has the \
+         automorphism that {} (inputs {}, outputs {}), and the closure has order {} > {}; \
+         this is the sparsest pattern whose automorphism group is the closure",
+        described.sentence,
+        described.inputs,
+        described.outputs,
+        closure.automorphism_order,
+        closure.group_order
+    )
+}
+
+/// The sparse design's tying matrix, with the generating set recorded in `extra`.
+fn sparse_design(
+    action: &JointAction,
+    options: &DesignOptions,
+    extra: &mut serde_json::Map<String, Value>,
+    notes: &mut Vec<String>,
+) -> Result<Tying, DesignError> {
+    let stop = stop_condition(options);
+    let mut report = |p: &SearchProgress| {
+        if let Some(sink) = &options.progress {
+            (sink.0)(p)
+        }
+    };
+    let found = sparse::minimum_generating_set(
+        action,
+        SearchSettings {
+            objective: Objective::Parameters,
+            solver: options.solver,
+            stop: &stop,
+            progress: &mut report,
+        },
+    )?;
+    record_search(extra, options, &found.progress);
+    let mut h = found.elements.clone();
+    if options.with_identity {
+        h.push(Perm::identity(action.input_size() + action.output_size()));
+    }
+    let n = action.input_size();
+    extra.insert(
+        "generating_set".into(),
+        Value::Array(
+            h.iter()
+                .map(|g| {
+                    let d = describe_witness(g, n);
+                    Value::String(format!("inputs {} outputs {}", d.inputs, d.outputs))
+                })
+                .collect(),
+        ),
+    );
+    extra.insert("generating_set_optimal".into(), found.optimal.into());
+    extra.insert(
+        "generating_set_lower_bound".into(),
+        found.lower_bound.into(),
+    );
+    extra.insert(
+        "difference_subgroup_order".into(),
+        sparse::difference_subgroup_order(action, &h)
+            .to_string()
+            .into(),
+    );
+    if !found.optimal {
+        notes.push(if found.listed {
+            "the generating-set search was stopped early; H is the instance's generators and their inverses".into()
+        } else {
+            format!(
+                "G is too large to list, so H was chosen from a pool (generators, inverses, \
+                 products of two, random elements); it is not proved smallest (lower bound {})",
+                found.lower_bound
+            )
+        });
+    }
+    let orbits = action.edge_orbits();
+    Ok(optimal::pattern_of(
+        &orbits,
+        &sparse::sparse_orbits(action, &orbits, &h),
+    ))
+}
+
+/// Why a sparse layer is not exact, and how to fix it when possible.
+fn sparse_failure_note(
+    verdict: &LayerVerdict,
+    action: &JointAction,
+    with_identity: bool,
+    extra: &serde_json::Map<String, Value>,
+) -> String {
+    let witness = verdict
+        .pattern
+        .witness
+        .as_ref()
+        .map(|w| describe_witness(w, action.input_size()).sentence)
+        .unwrap_or_default();
+    if !verdict.exact_possible() {
+        return format!(
+            "not exact, and no pattern can be: the dense design's automorphism group already has order {} > {}",
+            verdict.closure.automorphism_order, verdict.closure.group_order
+        );
+    }
+    let k = extra
+        .get("difference_subgroup_order")
+        .and_then(Value::as_str)
+        .unwrap_or("?");
+    if k != action.order().to_string() {
+        let fix = if with_identity {
+            String::new()
+        } else {
+            "; --with-identity adds the identity to H, which fixes this for free actions".into()
+        };
+        format!(
+            "not exact: <h h'^-1 : h, h' in H> has order {k}, a proper subgroup of G (order {}), \
+             so the pattern falls apart into pieces that can be permuted independently; \
+             for example, an automorphism {witness}{fix}",
+            action.order()
+        )
+    } else {
+        format!(
+            "not exact although <H H^-1> = G (the paper's theorem needs G to act freely on both sides): \
+             an automorphism {witness}"
+        )
+    }
 }

@@ -1,0 +1,263 @@
+//! The optimal design: the cheapest union of edge orbits whose automorphism group is exactly the target.
+//!
+//! Counterexample-guided search (DESIGN.md, "The search"): one 0-1 variable
+//! x_O per G-orbit O of N x M; the solver proposes the cheapest choice
+//! (cost sum |O| x_O for edges, sum x_O for parameters) satisfying the cuts
+//! so far; the oracle checks the pattern with one colour per chosen orbit;
+//! every automorphism pi it returns outside the target group becomes the
+//! cut "some chosen orbit is not mapped onto itself by pi" (if all chosen
+//! orbits are fixed by pi, pi preserves every colour and the empty rest,
+//! so the pattern is not exact). Cuts are multiplied by normalising
+//! symmetries and the symmetries are broken (see [`super::symmetry`]).
+//! Since every clause is implied by exactness, the first proposal the
+//! oracle accepts is a proved optimum. The dense design (every orbit) is
+//! always exact for the target, so the search always ends.
+//!
+//! Where it is still slow: each round costs one verifier call, and a
+//! pattern family with many non-equivalent near-misses (pairs of orbits on
+//! a large torus) needs one round per family member.
+use super::oracle::{Check, ExactnessOracle, OracleError};
+use super::symmetry;
+use super::Objective;
+use crate::action::{EdgeOrbits, JointAction};
+use crate::layer::Tying;
+use crate::perm::Perm;
+use crate::solve::{new_solver, Lit, Outcome, SolveError, SolverKind};
+
+/// How many images of one cut under the problem's symmetries are added.
+const CUT_IMAGE_LIMIT: usize = 64;
+
+/// A snapshot of a running search, for progress display.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchProgress {
+    /// Proposals checked so far.
+    pub iterations: u64,
+    /// Cut clauses added so far (images included).
+    pub cuts: u64,
+    /// Cost of the best exact pattern known (the dense design at first).
+    pub best: u64,
+    /// A proved lower bound on the optimum.
+    pub bound: u64,
+}
+
+/// How the search runs.
+pub struct SearchSettings<'a> {
+    pub objective: Objective,
+    pub solver: SolverKind,
+    /// Polled between solver and oracle calls; true ends the search early.
+    pub stop: &'a dyn Fn() -> bool,
+    /// Called after every round.
+    pub progress: &'a mut dyn FnMut(&SearchProgress),
+}
+
+/// The result: the chosen orbits and what was proved about them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchOutcome {
+    /// `chosen[O]`: whether edge orbit O is in the pattern.
+    pub chosen: Vec<bool>,
+    pub cost: u64,
+    /// True iff the solver proved nothing cheaper satisfies all cuts (and
+    /// the pattern was checked exact).
+    pub optimal: bool,
+    /// A proved lower bound on the optimum (equals `cost` when optimal).
+    pub lower_bound: u64,
+    pub progress: SearchProgress,
+}
+
+/// Why the search failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error(transparent)]
+    Solve(#[from] SolveError),
+    #[error(transparent)]
+    Oracle(#[from] OracleError),
+    /// The oracle contradicted itself (a witness fixing every orbit, or the dense design rejected).
+    #[error("internal error in the search: {0}")]
+    Inconsistent(String),
+}
+
+/// The pattern with one colour per chosen orbit, colours numbered by orbit order.
+pub fn pattern_of(orbits: &EdgeOrbits, chosen: &[bool]) -> Tying {
+    let mut colour = vec![-1i32; orbits.count()];
+    let mut next = 0;
+    for (o, c) in colour.iter_mut().enumerate() {
+        if chosen[o] {
+            *c = next;
+            next += 1;
+        }
+    }
+    Tying {
+        rows: orbits.output_size,
+        cols: orbits.input_size,
+        data: orbits
+            .orbit_of
+            .iter()
+            .map(|&o| colour[o as usize])
+            .collect(),
+    }
+}
+
+/// The weight of each orbit's variable under `objective`.
+pub fn orbit_weights(orbits: &EdgeOrbits, objective: Objective) -> Vec<u64> {
+    match objective {
+        Objective::Edges => orbits.sizes.clone(),
+        Objective::Parameters => vec![1; orbits.count()],
+    }
+}
+
+/// The orbits that `pi` does not map onto themselves (increasing).
+pub fn moved_orbits(pi: &Perm, orbits: &EdgeOrbits) -> Vec<u32> {
+    let n = orbits.input_size;
+    let mut moved = vec![false; orbits.count()];
+    for m in 0..orbits.output_size {
+        let pm = pi.apply(n + m) - n;
+        for i in 0..n {
+            let o = orbits.orbit(i, m);
+            if !moved[o as usize] && orbits.orbit(pi.apply(i), pm) != o {
+                moved[o as usize] = true;
+            }
+        }
+    }
+    (0..orbits.count() as u32)
+        .filter(|&o| moved[o as usize])
+        .collect()
+}
+
+/// Searches for the cheapest exact pattern. `target` is the group the
+/// pattern's automorphism group must equal (G, or its closure when G is
+/// not achievable); its orbits on N x M must be `orbits`.
+pub fn search_optimal(
+    orbits: &EdgeOrbits,
+    target: &JointAction,
+    oracle: &dyn ExactnessOracle,
+    settings: SearchSettings<'_>,
+) -> Result<SearchOutcome, SearchError> {
+    let k = orbits.count();
+    let weights = orbit_weights(orbits, settings.objective);
+    let total: u64 = weights.iter().sum();
+    let mut solver = new_solver(settings.solver, weights.clone())?;
+    let mut progress = SearchProgress {
+        best: total,
+        ..SearchProgress::default()
+    };
+    let all = vec![true; k];
+    let finish = |chosen: Vec<bool>, cost, optimal, lower_bound, progress: SearchProgress| {
+        Ok(SearchOutcome {
+            chosen,
+            cost,
+            optimal,
+            lower_bound,
+            progress,
+        })
+    };
+    if k == 0 {
+        // No edges at all (an empty side): the empty pattern is all there is.
+        return finish(all, 0, false, 0, progress);
+    }
+    // A layer needs at least one edge.
+    solver.add_clause(&(0..k).map(Lit::pos).collect::<Vec<_>>());
+    let normalizing = symmetry::normalizing_elements(target);
+    let q = symmetry::induced_group(&normalizing, orbits);
+    for clause in symmetry::breaking_clauses(&q) {
+        solver.add_clause(&clause);
+    }
+    let mut conjugators: Vec<Perm> = q.generators().to_vec();
+    conjugators.extend(q.generators().iter().map(Perm::inverse));
+    loop {
+        if (settings.stop)() {
+            return finish(all, total, false, progress.bound, progress);
+        }
+        let proposal = match solver.minimize(settings.stop)? {
+            Outcome::Optimal(m) => m,
+            Outcome::Stopped { lower_bound } => {
+                progress.bound = progress.bound.max(lower_bound);
+                return finish(all, total, false, progress.bound, progress);
+            }
+            Outcome::Infeasible => {
+                return Err(SearchError::Inconsistent(
+                    "the cuts exclude the dense design, which is exact".into(),
+                ))
+            }
+        };
+        progress.bound = progress.bound.max(proposal.cost);
+        progress.iterations += 1;
+        let check = oracle.check(&pattern_of(orbits, &proposal.chosen))?;
+        match check {
+            Check::Exact => {
+                progress.best = proposal.cost;
+                (settings.progress)(&progress);
+                return finish(
+                    proposal.chosen,
+                    proposal.cost,
+                    true,
+                    proposal.cost,
+                    progress,
+                );
+            }
+            Check::Witnesses(witnesses) => {
+                for pi in &witnesses {
+                    let moved = moved_orbits(pi, orbits);
+                    if !moved.iter().any(|&o| proposal.chosen[o as usize]) {
+                        // Expected: pi fixes every chosen orbit, so the cut excludes this proposal.
+                    } else {
+                        return Err(SearchError::Inconsistent(format!(
+                            "witness {pi} moves a chosen orbit, so it is no automorphism"
+                        )));
+                    }
+                    if moved.is_empty() {
+                        return Err(SearchError::Inconsistent(format!(
+                            "witness {pi} fixes every edge orbit, so it lies in the closure"
+                        )));
+                    }
+                    let mut extra = conjugators.clone();
+                    if symmetry::normalizes(pi, target) {
+                        let q_pi = symmetry::orbit_action(pi, orbits);
+                        extra.push(q_pi.inverse());
+                        extra.push(q_pi);
+                    }
+                    for image in symmetry::cut_images(&moved, &extra, CUT_IMAGE_LIMIT) {
+                        let clause: Vec<Lit> =
+                            image.iter().map(|&o| Lit::pos(o as usize)).collect();
+                        solver.add_clause(&clause);
+                        progress.cuts += 1;
+                    }
+                }
+            }
+        }
+        (settings.progress)(&progress);
+    }
+}
+
+/// The cheapest exact pattern by trying every non-empty subset of orbits
+/// in order of cost (ties by subset bitmask); `None` if no subset is exact.
+/// For cross-checking on at most 20 orbits.
+pub fn exhaustive_minimum(
+    orbits: &EdgeOrbits,
+    oracle: &dyn ExactnessOracle,
+    objective: Objective,
+) -> Result<Option<(Vec<bool>, u64)>, OracleError> {
+    let k = orbits.count();
+    assert!(k <= 20, "exhaustive search over {k} orbits is too large");
+    let weights = orbit_weights(orbits, objective);
+    let mut subsets: Vec<(u64, u32)> = (1u32..1 << k)
+        .map(|mask| {
+            let cost = (0..k)
+                .filter(|&o| mask >> o & 1 == 1)
+                .map(|o| weights[o])
+                .sum();
+            (cost, mask)
+        })
+        .collect();
+    subsets.sort_unstable();
+    for (cost, mask) in subsets {
+        let chosen: Vec<bool> = (0..k).map(|o| mask >> o & 1 == 1).collect();
+        if oracle.check(&pattern_of(orbits, &chosen))? == Check::Exact {
+            return Ok(Some((chosen, cost)));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+#[path = "optimal_tests.rs"]
+mod tests;

@@ -1,0 +1,198 @@
+use super::*;
+use crate::action::GeneratorPair;
+use crate::design::oracle::BruteForceOracle;
+use proptest::prelude::*;
+
+fn perm(images: &[usize]) -> Perm {
+    Perm::from_images(images).unwrap()
+}
+
+fn pair(input: &[usize], output: &[usize]) -> GeneratorPair {
+    GeneratorPair {
+        input: perm(input),
+        output: perm(output),
+    }
+}
+
+fn same_both_sides(n: usize, gens: &[&[usize]]) -> JointAction {
+    JointAction::new(n, n, gens.iter().map(|g| pair(g, g)).collect())
+}
+
+/// The closure of `action` (Aut of its dense design), listed by brute force.
+fn brute_force_closure(action: &JointAction) -> JointAction {
+    let orbits = action.edge_orbits();
+    let dense = pattern_of(&orbits, &vec![true; orbits.count()]);
+    let n = action.input_size();
+    let total = n + action.output_size();
+    let mut chain = action.chain().clone();
+    let mut pairs = action.pairs().to_vec();
+    for a in BruteForceOracle::all_automorphisms(&dense) {
+        if chain.add_generator(a.clone()) {
+            pairs.push(GeneratorPair {
+                input: a.restrict(0..n).unwrap(),
+                output: a.restrict(n..total).unwrap(),
+            });
+        }
+    }
+    JointAction::new(n, action.output_size(), pairs)
+}
+
+fn never() -> bool {
+    false
+}
+
+fn run(target: &JointAction, objective: Objective, solver: SolverKind) -> SearchOutcome {
+    let oracle = BruteForceOracle::new(target);
+    let mut ignore = |_: &SearchProgress| {};
+    search_optimal(
+        &target.edge_orbits(),
+        target,
+        &oracle,
+        SearchSettings {
+            objective,
+            solver,
+            stop: &never,
+            progress: &mut ignore,
+        },
+    )
+    .unwrap()
+}
+
+/// Runs both backends and both objectives, compares with exhaustive search,
+/// and returns the optimal number of parameters.
+fn optimum_parameters(target: &JointAction) -> u64 {
+    let orbits = target.edge_orbits();
+    let oracle = BruteForceOracle::new(target);
+    let mut answer = 0;
+    for objective in [Objective::Edges, Objective::Parameters] {
+        let (_, expected) = exhaustive_minimum(&orbits, &oracle, objective)
+            .unwrap()
+            .expect("the dense design is exact for its closure");
+        for solver in [SolverKind::Sat, SolverKind::Ilp] {
+            let found = run(target, objective, solver);
+            assert!(found.optimal, "{solver} {objective:?}");
+            assert_eq!(found.cost, expected, "{solver} {objective:?}");
+            assert_eq!(
+                oracle.check(&pattern_of(&orbits, &found.chosen)).unwrap(),
+                Check::Exact
+            );
+        }
+        if objective == Objective::Parameters {
+            answer = expected;
+        }
+    }
+    answer
+}
+
+#[test]
+fn regular_cyclic_groups_need_two_orbits() {
+    // C2 is the exception: the diagonal alone has Aut = S2 = C2.
+    let c2 = same_both_sides(2, &[&[1, 0]]);
+    assert_eq!(optimum_parameters(&c2), 1);
+    for n in 3..=5 {
+        let shift: Vec<usize> = (0..n).map(|i| (i + 1) % n).collect();
+        assert_eq!(
+            optimum_parameters(&same_both_sides(n, &[&shift])),
+            2,
+            "C{n}"
+        );
+    }
+}
+
+#[test]
+fn regular_klein_group_needs_three_orbits() {
+    let klein = same_both_sides(4, &[&[1, 0, 3, 2], &[2, 3, 0, 1]]);
+    assert_eq!(optimum_parameters(&klein), 3);
+}
+
+#[test]
+fn regular_d3_needs_three_orbits() {
+    // D3 acting on itself: elements r^i s^j at 2i + j; r = rotation, s = reflection (left multiplication).
+    let r = [2, 3, 4, 5, 0, 1];
+    let s = [1, 0, 5, 4, 3, 2];
+    let d3 = same_both_sides(6, &[&r, &s]);
+    assert_eq!(d3.order(), 6u32.into());
+    assert_eq!(optimum_parameters(&d3), 3);
+}
+
+#[test]
+fn deep_sets_need_only_the_diagonal() {
+    let s4 = same_both_sides(4, &[&[1, 0, 2, 3], &[1, 2, 3, 0]]);
+    assert_eq!(optimum_parameters(&s4), 1);
+    let found = run(&s4, Objective::Edges, SolverKind::Sat);
+    let pattern = pattern_of(&s4.edge_orbits(), &found.chosen);
+    assert!((0..4).all(|m| (0..4).all(|n| (pattern.get(m, n) >= 0) == (m == n))));
+}
+
+#[test]
+fn a4_on_four_points_is_impossible_and_reaches_its_closure() {
+    let a4 = same_both_sides(4, &[&[1, 2, 0, 3], &[0, 2, 3, 1]]);
+    let closure = brute_force_closure(&a4);
+    assert_eq!(closure.order(), 24u32.into());
+    assert_eq!(optimum_parameters(&closure), 1);
+}
+
+#[test]
+fn reverse_convolution_is_impossible() {
+    let reverse = JointAction::new(3, 6, vec![pair(&[1, 2, 0], &[5, 0, 1, 2, 3, 4])]);
+    let closure = brute_force_closure(&reverse);
+    assert!(closure.order() > reverse.order());
+    // Some automorphism of the dense design moves only the outputs.
+    assert!(!closure.trivial_on_inputs().is_empty());
+    optimum_parameters(&closure);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+    /// Planted: a cyclic group acting regularly, with inputs and outputs
+    /// relabelled at random, needs 2 orbits (2n edges).
+    #[test]
+    fn relabelled_regular_cyclic_needs_two_orbits(
+        n in 3usize..6,
+        seed_in in any::<u64>(),
+        seed_out in any::<u64>(),
+    ) {
+        use rand::seq::SliceRandom;
+        use rand::SeedableRng;
+        let relabel = |seed: u64| {
+            let mut p: Vec<usize> = (0..n).collect();
+            p.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+            perm(&p)
+        };
+        let shift = perm(&(0..n).map(|i| (i + 1) % n).collect::<Vec<_>>());
+        let (a, b) = (relabel(seed_in), relabel(seed_out));
+        let action = JointAction::new(n, n, vec![GeneratorPair {
+            input: a.inverse().then(&shift).then(&a),
+            output: b.inverse().then(&shift).then(&b),
+        }]);
+        for solver in [SolverKind::Sat, SolverKind::Ilp] {
+            let found = run(&action, Objective::Parameters, solver);
+            prop_assert!(found.optimal);
+            prop_assert_eq!(found.cost, 2);
+            let edges = run(&action, Objective::Edges, solver);
+            prop_assert_eq!(edges.cost, 2 * n as u64);
+        }
+    }
+
+    /// Random small actions: the search and exhaustive enumeration agree
+    /// (on the closure, which always has an exact pattern).
+    #[test]
+    fn random_small_actions_match_exhaustive_search(
+        n in 1usize..5,
+        m in 1usize..5,
+        seeds in proptest::collection::vec(any::<u64>(), 1..3),
+    ) {
+        use rand::seq::SliceRandom;
+        use rand::SeedableRng;
+        let pairs = seeds.iter().map(|&s| {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(s);
+            let mut a: Vec<usize> = (0..n).collect();
+            let mut b: Vec<usize> = (0..m).collect();
+            a.shuffle(&mut rng);
+            b.shuffle(&mut rng);
+            pair(&a, &b)
+        }).collect();
+        let action = brute_force_closure(&JointAction::new(n, m, pairs));
+        optimum_parameters(&action);
+    }
+}

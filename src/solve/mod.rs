@@ -1,0 +1,134 @@
+//! Minimum-cost 0-1 programs over clauses, solved by SAT (varisat) or integer programming (good_lp).
+//!
+//! Both searches (the sparsest exact structure and the smallest generating
+//! set) reduce to the same question, asked again and again as constraints
+//! arrive: *which choice of 0-1 variables satisfies every clause so far and
+//! has the least weighted sum?* [`MinCostSolver`] is that question; the
+//! backends answer it exactly, so they must agree on the optimum (tests
+//! check that they do).
+mod ilp;
+mod sat;
+
+pub use ilp::IlpSolver;
+pub use sat::SatSolver;
+
+use std::fmt;
+
+/// A literal over the program's 0-1 variables: `var` is true, or false.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Lit {
+    pub var: u32,
+    pub positive: bool,
+}
+
+impl Lit {
+    /// The literal "`var` is chosen".
+    pub fn pos(var: usize) -> Lit {
+        Lit {
+            var: var as u32,
+            positive: true,
+        }
+    }
+
+    /// The literal "`var` is not chosen".
+    pub fn neg(var: usize) -> Lit {
+        Lit {
+            var: var as u32,
+            positive: false,
+        }
+    }
+}
+
+/// Which backend answers the 0-1 programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum SolverKind {
+    /// varisat with an incremental totalizer (rustsat) for the cost bound.
+    #[default]
+    Sat,
+    /// good_lp with the pure-Rust microlp branch and bound.
+    Ilp,
+}
+
+impl SolverKind {
+    /// The name used on the command line and in layer files.
+    pub fn name(self) -> &'static str {
+        match self {
+            SolverKind::Sat => "sat",
+            SolverKind::Ilp => "ilp",
+        }
+    }
+}
+
+impl fmt::Display for SolverKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A cheapest assignment: which variables are chosen, and the weighted sum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Minimum {
+    pub chosen: Vec<bool>,
+    pub cost: u64,
+}
+
+/// What a minimisation ended with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The least-cost assignment satisfying every clause (proved least).
+    Optimal(Minimum),
+    /// No assignment satisfies the clauses.
+    Infeasible,
+    /// Asked to stop before the optimum was proved; `lower_bound` is a
+    /// proved bound on the optimum's cost.
+    Stopped { lower_bound: u64 },
+}
+
+/// Why a backend failed (not infeasibility, which is an [`Outcome`]).
+#[derive(Debug, thiserror::Error)]
+pub enum SolveError {
+    #[error("the SAT solver failed: {0}")]
+    Sat(String),
+    #[error("the integer program solver failed: {0}")]
+    Ilp(String),
+    #[error("a weight of {0} is too large for the cost encoding")]
+    WeightTooLarge(u64),
+}
+
+/// Minimise a fixed positive-weight linear cost over 0-1 variables subject
+/// to clauses that only accumulate (incremental use: add clauses, minimise,
+/// add more, minimise again).
+pub trait MinCostSolver {
+    /// The number of program variables (`0..variables()`).
+    fn variables(&self) -> usize;
+    /// Adds the clause "at least one of `lits` holds" (empty: infeasible).
+    fn add_clause(&mut self, lits: &[Lit]);
+    /// The least cost over assignments satisfying every clause added so far.
+    /// `stop` is polled between solver calls; when it returns true the
+    /// search ends with [`Outcome::Stopped`].
+    fn minimize(&mut self, stop: &dyn Fn() -> bool) -> Result<Outcome, SolveError>;
+}
+
+/// A fresh solver of `kind` over variables with the given positive weights.
+pub fn new_solver(
+    kind: SolverKind,
+    weights: Vec<u64>,
+) -> Result<Box<dyn MinCostSolver>, SolveError> {
+    Ok(match kind {
+        SolverKind::Sat => Box::new(SatSolver::new(weights)?),
+        SolverKind::Ilp => Box::new(IlpSolver::new(weights)),
+    })
+}
+
+/// The weighted sum of the chosen variables.
+pub fn cost_of(weights: &[u64], chosen: &[bool]) -> u64 {
+    weights
+        .iter()
+        .zip(chosen)
+        .filter(|(_, &c)| c)
+        .map(|(w, _)| w)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests;
