@@ -18,7 +18,7 @@ fn instances() -> Vec<(&'static str, Instance)> {
         ("dihedral-7", natural(families::dihedral(7))),
         ("symmetric-5", natural(families::symmetric(5))),
         ("torus-4x6", natural(families::torus(4, 6))),
-        ("d4-5", natural(families::d4(5))),
+        ("d4-4", natural(families::d4(4))),
         ("sets-3x2", natural(families::nested_sets(3, 2))),
         (
             "tensor-4-2-1",
