@@ -240,3 +240,37 @@ fn killing_a_batch_midway_keeps_finished_results_whole() {
         assert_eq!(layers, 6);
     }
 }
+
+#[test]
+fn a_batch_leaves_temporaries_of_running_writers_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("instances");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::write(
+        inputs.join("c4.json"),
+        r#"{"name": "c4", "input_size": 4, "output_size": 4, "generators": [{"input": [1, 2, 3, 0], "output": [1, 2, 3, 0]}]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    // A temporary of this (running) test process, as another writer would have.
+    let live = out.join(format!(".paramshare-{}-xyz.tmp", std::process::id()));
+    std::fs::write(&live, b"being written").unwrap();
+    let dead = out.join(".paramshare-4294967295-xyz.tmp");
+    std::fs::write(&dead, b"left by a killed run").unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_paramshare"))
+        .arg("batch")
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(
+        live.exists(),
+        "the batch removed a running writer's temporary"
+    );
+    assert!(!dead.exists(), "the batch kept a dead run's temporary");
+}
