@@ -732,6 +732,12 @@ fn every_malformed_input_exits_2_with_its_message_and_writes_nothing() {
                     case.expect, outcome.stderr
                 ));
             }
+            if command != Command_::Compare && outcome.stderr.matches("FILE").count() != 1 {
+                failures.push(format!(
+                    "{label}: the message should name the file exactly once: {:?}",
+                    outcome.stderr
+                ));
+            }
             if !outcome.leftovers.is_empty() {
                 failures.push(format!(
                     "{label}: files left in the output directory: {:?}",
