@@ -1,0 +1,376 @@
+//! Summary rows of a batch and their Markdown, CSV and JSON renderings.
+//!
+//! Rows are sorted by instance key and then by the order of the methods
+//! asked for, so a summary depends only on the results, not on which
+//! worker finished first. The only columns that vary between identical runs
+//! are the last two, `seconds` and `reused`.
+
+use super::BatchJob;
+use crate::instance::Instance;
+use crate::layer::{write_atomically, Layer};
+use serde::Serialize;
+use std::path::Path;
+
+/// How a job ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RowStatus {
+    /// A layer was designed or reused.
+    Ok,
+    /// The instance was bad or the design failed; the message says why.
+    Error,
+    /// The batch was stopped before this job finished.
+    Interrupted,
+}
+
+impl RowStatus {
+    /// The name written in summaries.
+    pub fn name(self) -> &'static str {
+        match self {
+            RowStatus::Ok => "ok",
+            RowStatus::Error => "error",
+            RowStatus::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// One (instance, method) result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SummaryRow {
+    /// The instance's key (file name without `.json`).
+    pub instance: String,
+    /// The instance file as given.
+    pub file: String,
+    /// N, M and |G<N,M>| (absent when the instance could not be read).
+    pub input_size: Option<usize>,
+    pub output_size: Option<usize>,
+    pub group_order: Option<String>,
+    pub method: String,
+    pub parameters: Option<usize>,
+    pub edges: Option<u64>,
+    pub exact: Option<bool>,
+    pub optimal: Option<bool>,
+    pub automorphism_order: Option<String>,
+    pub closure_order: Option<String>,
+    pub status: RowStatus,
+    /// Why the job failed; empty for `ok`.
+    pub error: String,
+    /// Design time in seconds; absent when the layer was reused.
+    pub seconds: Option<f64>,
+    /// Whether an earlier run's layer file was kept.
+    pub reused: bool,
+}
+
+impl SummaryRow {
+    /// The row of a designed (`seconds` given) or reused layer.
+    pub fn from_layer(
+        job: &BatchJob,
+        instance: &Instance,
+        layer: &Layer,
+        seconds: Option<f64>,
+    ) -> SummaryRow {
+        SummaryRow {
+            instance: job.key.clone(),
+            file: job.path.display().to_string(),
+            input_size: Some(instance.input_size),
+            output_size: Some(instance.output_size),
+            group_order: Some(layer.group_order.clone()),
+            method: job.method.name().to_string(),
+            parameters: Some(layer.parameters),
+            edges: Some(layer.edges),
+            exact: layer.exact,
+            optimal: layer.optimal,
+            automorphism_order: layer.automorphism_order.clone(),
+            closure_order: layer.closure_order.clone(),
+            status: RowStatus::Ok,
+            error: String::new(),
+            seconds,
+            reused: seconds.is_none(),
+        }
+    }
+
+    /// The row of a job that ended with `status` for `reason`.
+    pub fn failed(job: &BatchJob, status: RowStatus, reason: &str) -> SummaryRow {
+        SummaryRow {
+            instance: job.key.clone(),
+            file: job.path.display().to_string(),
+            input_size: None,
+            output_size: None,
+            group_order: None,
+            method: job.method.name().to_string(),
+            parameters: None,
+            edges: None,
+            exact: None,
+            optimal: None,
+            automorphism_order: None,
+            closure_order: None,
+            status,
+            error: reason.to_string(),
+            seconds: None,
+            reused: false,
+        }
+    }
+}
+
+/// Sorts rows by instance key, then by the position of their method in `methods`.
+pub fn sort_rows(rows: &mut [SummaryRow], methods: &[&str]) {
+    let rank = |m: &str| methods.iter().position(|x| *x == m).unwrap_or(usize::MAX);
+    rows.sort_by(|a, b| {
+        (a.instance.as_str(), rank(&a.method), a.method.as_str()).cmp(&(
+            b.instance.as_str(),
+            rank(&b.method),
+            b.method.as_str(),
+        ))
+    });
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map_or(String::new(), |x| x.to_string())
+}
+
+fn yes_no(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    }
+}
+
+/// The time column: seconds with millisecond precision, or `reused`.
+fn time_text(row: &SummaryRow) -> String {
+    match (row.seconds, row.reused) {
+        (Some(s), _) => format!("{s:.3}"),
+        (None, true) => "reused".into(),
+        (None, false) => String::new(),
+    }
+}
+
+/// The summary as a Markdown table.
+pub fn markdown_summary(rows: &[SummaryRow]) -> String {
+    let mut out = String::from(
+        "| instance | N | M | \\|G\\| | method | parameters | edges | exact | optimal | \\|Aut\\| | status | seconds |\n\
+         |---|---:|---:|---:|---|---:|---:|---|---|---:|---|---:|\n",
+    );
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    for r in rows {
+        let status = match r.status {
+            super::RowStatus::Ok => "ok".to_string(),
+            other => format!("{}: {}", other.name(), r.error),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            cell(&r.instance),
+            opt(&r.input_size),
+            opt(&r.output_size),
+            opt(&r.group_order),
+            r.method,
+            opt(&r.parameters),
+            opt(&r.edges),
+            yes_no(r.exact),
+            yes_no(r.optimal),
+            opt(&r.automorphism_order),
+            cell(&status),
+            time_text(r),
+        ));
+    }
+    out
+}
+
+/// `this / dense` as a ratio with three significant digits, or empty.
+fn ratio(this: Option<f64>, dense: Option<f64>) -> String {
+    match (this, dense) {
+        (Some(t), Some(d)) if d > 0.0 => {
+            let r = t / d;
+            if r >= 0.995 {
+                format!("{r:.2}")
+            } else {
+                format!("{r:.3} (1/{:.1})", 1.0 / r)
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// A plain-text table for the terminal: one line per `ok` row (others are
+/// left out), with the parameters and edges of each method as a ratio of
+/// the dense design's (`0.250 (1/4.0)` means four times fewer).
+pub fn comparison_table(rows: &[SummaryRow]) -> String {
+    let header = [
+        "instance",
+        "N",
+        "M",
+        "|G|",
+        "method",
+        "params",
+        "edges",
+        "params/dense",
+        "edges/dense",
+        "exact",
+        "optimal",
+        "|Aut|",
+        "seconds",
+    ];
+    let mut table: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+    let mut notes = Vec::new();
+    for r in rows {
+        if r.status != RowStatus::Ok {
+            notes.push(format!(
+                "{} ({}): {}: {}",
+                r.instance,
+                r.method,
+                r.status.name(),
+                r.error
+            ));
+            continue;
+        }
+        let dense = rows
+            .iter()
+            .find(|d| d.instance == r.instance && d.method == "dense" && d.status == RowStatus::Ok);
+        table.push(vec![
+            r.instance.clone(),
+            opt(&r.input_size),
+            opt(&r.output_size),
+            opt(&r.group_order),
+            r.method.clone(),
+            opt(&r.parameters),
+            opt(&r.edges),
+            ratio(
+                r.parameters.map(|p| p as f64),
+                dense.and_then(|d| d.parameters.map(|p| p as f64)),
+            ),
+            ratio(
+                r.edges.map(|e| e as f64),
+                dense.and_then(|d| d.edges.map(|e| e as f64)),
+            ),
+            yes_no(r.exact).to_string(),
+            yes_no(r.optimal).to_string(),
+            opt(&r.automorphism_order),
+            time_text(r),
+        ]);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            table
+                .iter()
+                .map(|row| row[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let numeric = |c: usize| matches!(c, 1 | 2 | 3 | 5 | 6 | 11 | 12);
+    let mut out = String::new();
+    for (i, row) in table.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                if numeric(c) && i > 0 {
+                    format!("{cell:>w$}", w = widths[c])
+                } else {
+                    format!("{cell:<w$}", w = widths[c])
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The summary as CSV (RFC 4180 quoting), `seconds` and `reused` last.
+pub fn csv_summary(rows: &[SummaryRow]) -> String {
+    let mut out = String::from(
+        "instance,file,input_size,output_size,group_order,method,parameters,edges,exact,optimal,automorphism_order,closure_order,status,error,seconds,reused\n",
+    );
+    for r in rows {
+        let fields = [
+            r.instance.clone(),
+            r.file.clone(),
+            opt(&r.input_size),
+            opt(&r.output_size),
+            opt(&r.group_order),
+            r.method.clone(),
+            opt(&r.parameters),
+            opt(&r.edges),
+            opt(&r.exact),
+            opt(&r.optimal),
+            opt(&r.automorphism_order),
+            opt(&r.closure_order),
+            r.status.name().to_string(),
+            r.error.clone(),
+            r.seconds.map_or(String::new(), |s| format!("{s:.6}")),
+            r.reused.to_string(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// The summary as JSON: `{"format": "paramshare-batch/1", "rows": [...]}`.
+pub fn json_summary(rows: &[SummaryRow]) -> String {
+    let value = serde_json::json!({
+        "format": "paramshare-batch/1",
+        "rows": rows,
+    });
+    // SummaryRow holds only strings, numbers, booleans and nulls
+    let mut text = serde_json::to_string_pretty(&value).expect("rows serialise");
+    text.push('\n');
+    text
+}
+
+/// Writes `summary.md`, `summary.csv` and `summary.json` to `dir`, each atomically.
+pub fn write_summaries(dir: &Path, rows: &[SummaryRow]) -> std::io::Result<()> {
+    for (name, text) in [
+        ("summary.md", markdown_summary(rows)),
+        ("summary.csv", csv_summary(rows)),
+        ("summary.json", json_summary(rows)),
+    ] {
+        write_atomically(&dir.join(name), |w| w.write_all(text.as_bytes()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::Method;
+    use std::path::PathBuf;
+
+    fn job(key: &str) -> BatchJob {
+        BatchJob {
+            key: key.into(),
+            path: PathBuf::from(format!("{key}.json")),
+            method: Method::Dense,
+            problem: None,
+        }
+    }
+
+    #[test]
+    fn csv_quotes_commas_and_quotes() {
+        let row = SummaryRow::failed(&job("a"), RowStatus::Error, "bad \"x\", really");
+        let csv = csv_summary(&[row]);
+        assert!(csv.contains("\"bad \"\"x\"\", really\""), "{csv}");
+    }
+
+    #[test]
+    fn rows_sort_by_instance_then_method_order() {
+        let mut rows = vec![
+            SummaryRow::failed(&job("b"), RowStatus::Error, ""),
+            SummaryRow::failed(&job("a"), RowStatus::Error, ""),
+        ];
+        sort_rows(&mut rows, &["dense"]);
+        assert_eq!(rows[0].instance, "a");
+        let md = markdown_summary(&rows);
+        assert_eq!(md.lines().count(), 4);
+    }
+}
