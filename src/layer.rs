@@ -6,6 +6,25 @@ use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
 
+/// The fields FORMATS.md defines; any other field of a layer file is kept in [`Layer::extra`].
+const STANDARD_FIELDS: [&str; 15] = [
+    "format",
+    "instance",
+    "method",
+    "objective",
+    "input_size",
+    "output_size",
+    "generators",
+    "group_order",
+    "parameters",
+    "edges",
+    "tying",
+    "automorphism_order",
+    "closure_order",
+    "exact",
+    "optimal",
+];
+
 /// The format tag written in every layer file.
 pub const LAYER_FORMAT: &str = "paramshare-layer/1";
 
@@ -299,7 +318,12 @@ impl Layer {
             closure_order: string_field("closure_order")?,
             exact: bool_field("exact")?,
             optimal: bool_field("optimal")?,
-            extra: serde_json::Map::new(),
+            // fields beyond FORMATS.md (notes, search statistics) are kept, so a layer round-trips
+            extra: obj
+                .iter()
+                .filter(|(k, _)| !STANDARD_FIELDS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         })
     }
 }

@@ -55,6 +55,8 @@ pub struct SummaryRow {
     pub status: RowStatus,
     /// Why the job failed; empty for `ok`.
     pub error: String,
+    /// The layer's `notes` (why it is not exact, whether a search was stopped early).
+    pub notes: Vec<String>,
     /// Design time in seconds; absent when the layer was reused.
     pub seconds: Option<f64>,
     /// Whether an earlier run's layer file was kept.
@@ -84,6 +86,17 @@ impl SummaryRow {
             closure_order: layer.closure_order.clone(),
             status: RowStatus::Ok,
             error: String::new(),
+            notes: layer
+                .extra
+                .get("notes")
+                .and_then(|v| v.as_array())
+                .map(|notes| {
+                    notes
+                        .iter()
+                        .filter_map(|n| n.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
             seconds,
             reused: seconds.is_none(),
         }
@@ -106,6 +119,7 @@ impl SummaryRow {
             closure_order: None,
             status,
             error: reason.to_string(),
+            notes: Vec::new(),
             seconds: None,
             reused: false,
         }
@@ -172,6 +186,15 @@ pub fn markdown_summary(rows: &[SummaryRow]) -> String {
             cell(&status),
             time_text(r),
         ));
+    }
+    let noted: Vec<&SummaryRow> = rows.iter().filter(|r| !r.notes.is_empty()).collect();
+    if !noted.is_empty() {
+        out.push_str("\nNotes:\n\n");
+        for r in noted {
+            for note in &r.notes {
+                out.push_str(&format!("- {} ({}): {}\n", r.instance, r.method, note));
+            }
+        }
     }
     out
 }
@@ -288,7 +311,7 @@ fn csv_field(s: &str) -> String {
 /// The summary as CSV (RFC 4180 quoting), `seconds` and `reused` last.
 pub fn csv_summary(rows: &[SummaryRow]) -> String {
     let mut out = String::from(
-        "instance,file,input_size,output_size,group_order,method,parameters,edges,exact,optimal,automorphism_order,closure_order,status,error,seconds,reused\n",
+        "instance,file,input_size,output_size,group_order,method,parameters,edges,exact,optimal,automorphism_order,closure_order,status,error,notes,seconds,reused\n",
     );
     for r in rows {
         let fields = [
@@ -306,6 +329,7 @@ pub fn csv_summary(rows: &[SummaryRow]) -> String {
             opt(&r.closure_order),
             r.status.name().to_string(),
             r.error.clone(),
+            r.notes.join(" | "),
             r.seconds.map_or(String::new(), |s| format!("{s:.6}")),
             r.reused.to_string(),
         ];
