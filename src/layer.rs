@@ -307,6 +307,11 @@ impl Layer {
 /// Writes `contents` to `path` atomically: a temporary file in the same
 /// directory, flushed and synced, then renamed over `path`. A crash leaves
 /// either the old file or the new one, never a half-written file.
+///
+/// The temporary file is `.paramshare-<pid>-<random>.tmp`. A process killed
+/// mid-write (SIGKILL, power loss) cannot remove its own; the next write into
+/// the same directory removes every such file whose process is gone (see
+/// [`remove_stale_temporaries`]).
 pub fn write_atomically(
     path: &Path,
     contents: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -315,10 +320,15 @@ pub fn write_atomically(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".paramshare-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    remove_stale_temporaries(dir);
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
+    // Like any new file (0666 less the umask), not tempfile's private 0600:
+    // layer files are read by training code, often as another user.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir)?;
     {
         let mut w = std::io::BufWriter::new(tmp.as_file_mut());
         contents(&mut w)?;
@@ -327,4 +337,47 @@ pub fn write_atomically(
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Temporary files of [`write_atomically`] are `.paramshare-<pid>-<random>.tmp`.
+pub const TEMP_PREFIX: &str = ".paramshare-";
+/// See [`TEMP_PREFIX`].
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Removes, from `dir`, the temporary files of [`write_atomically`] whose
+/// writing process no longer runs (on Linux, where `/proc/<pid>` tells;
+/// elsewhere nothing is removed). Files of live processes, including other
+/// paramshare runs writing into the same directory, are left alone; a file
+/// whose pid has been reused by an unrelated process stays until that one
+/// ends. Returns how many files were removed; errors are ignored (cleaning
+/// up is a courtesy, never a reason to fail a write).
+pub fn remove_stale_temporaries(dir: &Path) -> usize {
+    if !Path::new("/proc/self").exists() {
+        return 0;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let own = std::process::id();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(rest) = name
+            .strip_prefix(TEMP_PREFIX)
+            .and_then(|r| r.strip_suffix(TEMP_SUFFIX))
+        else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == own || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        if std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }

@@ -3,10 +3,13 @@
 //! Data flows one way: [`instance`] -> [`group`] / [`action`] (orbits) ->
 //! [`design`] (checked by [`verify`]) -> [`layer`] (export).
 pub mod action;
+pub mod batch;
 pub mod design;
+pub mod export;
 pub mod group;
 pub mod instance;
 pub mod layer;
 pub mod perm;
+pub mod render;
 pub mod solve;
 pub mod verify;

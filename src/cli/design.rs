@@ -1,6 +1,6 @@
 //! `paramshare design`: build a layer (tying pattern) for an instance.
 
-use super::output::{read_instance, write_output, Failure};
+use super::output::{read_instance, Failure};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use paramshare::design::optimal::SearchProgress;
@@ -61,6 +61,8 @@ pub struct DesignArgs {
     /// Where to write the layer (written atomically); standard output if absent.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    export: super::export_args::ExportArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -156,7 +158,8 @@ pub fn run(args: DesignArgs) -> Result<i32, Failure> {
             Failure::failed(format!("{}: {e}", args.instance.display()))
         }
     })?;
-    write_output(args.output.as_deref(), |w| layer.write_json(w))?;
+    args.export
+        .write(&layer, inst.channels, args.output.as_deref())?;
     if let Some(notes) = layer.extra.get("notes").and_then(|v| v.as_array()) {
         for note in notes.iter().filter_map(|n| n.as_str()) {
             eprintln!("paramshare: note: {note}");

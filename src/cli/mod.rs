@@ -1,8 +1,11 @@
 //! Command-line parsing and dispatch; each subcommand lives in its own module.
+mod batch;
 mod design;
+mod export_args;
 mod info;
 mod instance;
 mod output;
+mod render;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -28,6 +31,8 @@ pub struct Cli {
 enum Command {
     Info(info::InfoArgs),
     Design(design::DesignArgs),
+    Batch(batch::BatchArgs),
+    Render(render::RenderArgs),
     Instance(instance::InstanceArgs),
     Verify(verify::VerifyArgs),
 }
@@ -45,6 +50,8 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Info(args) => info::run(args),
         Command::Design(args) => design::run(args),
+        Command::Batch(args) => batch::run(args),
+        Command::Render(args) => render::run(args),
         Command::Instance(args) => instance::run(args),
         Command::Verify(args) => verify::run(args),
     };

@@ -175,10 +175,18 @@ impl LayerVerdict {
     }
 }
 
-/// Verifies `tying` and the dense design of `action`.
+/// Verifies `tying` and the dense design of `action`. The dense design is
+/// built only when `tying` is not exact: Aut(dense) lies inside the
+/// automorphism group of every G-invariant pattern, so an exact pattern
+/// proves the closure is G.
 pub fn verify_layer(tying: &Tying, action: &JointAction) -> Result<LayerVerdict, VerifyError> {
-    let dense = Tying::from_edge_orbits(action.edge_orbits());
-    verify_layer_with_dense(tying, &dense, action)
+    let pattern = verify_exact(tying, action)?;
+    let closure = if pattern.is_exact() {
+        pattern.clone()
+    } else {
+        verify_closure(action)
+    };
+    Ok(LayerVerdict { pattern, closure })
 }
 
 /// Like [`verify_layer`] with the dense design already built; when `tying`
@@ -189,7 +197,7 @@ pub fn verify_layer_with_dense(
     action: &JointAction,
 ) -> Result<LayerVerdict, VerifyError> {
     let pattern = verify_exact(tying, action)?;
-    let closure = if std::ptr::eq(tying, dense) || tying == dense {
+    let closure = if pattern.is_exact() || std::ptr::eq(tying, dense) || tying == dense {
         pattern.clone()
     } else {
         verify_exact(dense, action)?

@@ -1,0 +1,414 @@
+//! Batch design: many instances and methods in parallel, resumable, one summary row per result.
+//!
+//! Each job is one (instance file, method) pair. A job whose layer file is
+//! already in the output directory, valid and made from the same instance is
+//! reused rather than redesigned (unless `force`). Every job ends as a
+//! [`SummaryRow`]: a bad instance, a design error or a panic becomes an
+//! error row and never stops the batch. Files are written atomically under
+//! the [`BatchControl`] write gate, so an interrupted run (Ctrl-C) keeps
+//! every finished result and leaves no half-written file.
+mod plot;
+mod summary;
+
+pub use plot::write_plot;
+pub use summary::{
+    csv_summary, json_summary, markdown_summary, sort_rows, write_summaries, RowStatus, SummaryRow,
+};
+
+use crate::design::{design_layer, DesignOptions, Method, Objective};
+use crate::export::{export_to_file, ChannelExpansion, ExportFormat};
+use crate::instance::Instance;
+use crate::layer::{write_atomically, Layer};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// Parses a method name (`dense`, `sparse`, `optimal`) as the design module knows it.
+pub fn parse_method(name: &str) -> Result<Method, String> {
+    match name {
+        "dense" => Ok(Method::Dense),
+        "sparse" => Ok(Method::Sparse),
+        "optimal" => Ok(Method::Optimal),
+        other => Err(format!(
+            "unknown method \"{other}\" (expected dense, sparse or optimal)"
+        )),
+    }
+}
+
+/// Parses a comma-separated list of methods, keeping the order given and dropping repeats.
+pub fn parse_methods(list: &str) -> Result<Vec<Method>, String> {
+    let mut methods = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let m = parse_method(name)?;
+        if !methods.contains(&m) {
+            methods.push(m);
+        }
+    }
+    if methods.is_empty() {
+        return Err("no method given".into());
+    }
+    Ok(methods)
+}
+
+/// One unit of work: design `method` for the instance in `path`.
+#[derive(Clone, Debug)]
+pub struct BatchJob {
+    /// The instance's key: its file name without `.json`, unique in the batch.
+    pub key: String,
+    pub path: PathBuf,
+    pub method: Method,
+    /// Why the job cannot run before it starts (e.g. a duplicate key).
+    pub problem: Option<String>,
+}
+
+/// What a batch writes and how.
+#[derive(Clone, Debug)]
+pub struct BatchConfig {
+    pub out_dir: PathBuf,
+    pub methods: Vec<Method>,
+    /// Redesign even where a valid layer file exists.
+    pub force: bool,
+    /// Files written per result besides the JSON layer (which is always written).
+    pub formats: Vec<ExportFormat>,
+    /// Expand each instance's channels in the exports.
+    pub expand_channels: bool,
+    /// Worker threads (0: rayon's default, one per core).
+    pub threads: usize,
+    /// What the optimal design minimises.
+    pub objective: Objective,
+    /// Each search stops after this long with the best pattern found (`optimal: false`).
+    pub time_limit: Option<Duration>,
+}
+
+impl BatchConfig {
+    /// The design options of one job.
+    fn design_options(&self, method: Method) -> DesignOptions {
+        let mut options = DesignOptions::new(method);
+        options.objective = self.objective;
+        options.time_limit = self.time_limit;
+        options
+    }
+}
+
+/// Cancellation and the write gate shared by the workers and whoever interrupts them.
+///
+/// Workers write files only while holding the gate for reading; an
+/// interrupter that takes it for writing waits for writes in flight and then
+/// knows no further file will be started.
+#[derive(Debug, Default)]
+pub struct BatchControl {
+    cancelled: AtomicBool,
+    gate: RwLock<()>,
+}
+
+impl BatchControl {
+    /// Asks workers to start no further job.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`cancel`](Self::cancel) was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+
+    /// Cancels and blocks every later file write; returns once writes in
+    /// flight are done. The returned guard keeps writes blocked while held.
+    pub fn stop_writes(&self) -> std::sync::RwLockWriteGuard<'_, ()> {
+        self.cancel();
+        // a worker that panicked while writing leaves its file unrenamed; the gate itself is still usable
+        self.gate.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write_guard(&self) -> std::sync::RwLockReadGuard<'_, ()> {
+        // as in stop_writes, poisoning does not make the gate unusable
+        self.gate.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Told what the workers do, for progress displays.
+pub trait BatchProgress: Sync {
+    /// Worker `worker` starts `job`.
+    fn started(&self, worker: usize, job: &BatchJob);
+    /// Worker `worker` finished a job with `row`.
+    fn finished(&self, worker: usize, row: &SummaryRow);
+}
+
+/// A progress observer that ignores everything.
+pub struct NoProgress;
+
+impl BatchProgress for NoProgress {
+    fn started(&self, _: usize, _: &BatchJob) {}
+    fn finished(&self, _: usize, _: &SummaryRow) {}
+}
+
+/// The instance files of a batch: every `*.json` file directly in each
+/// directory given, and every file given by name, sorted by path.
+pub fn collect_instance_files(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found = Vec::new();
+            for entry in std::fs::read_dir(input)? {
+                let path = entry?.path();
+                if path.is_file() && path.extension().is_some_and(|e| e == "json") {
+                    found.push(path);
+                }
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    files.dedup();
+    Ok(files)
+}
+
+/// The key of an instance file: its name without the `.json` extension.
+pub fn instance_key(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    name.strip_suffix(".json").unwrap_or(&name).to_string()
+}
+
+/// One job per file and method, in (key, method order) order; a file whose
+/// key another file already has gets jobs that fail with that reason.
+pub fn plan_jobs(files: &[PathBuf], methods: &[Method]) -> Vec<BatchJob> {
+    let mut first_path: BTreeMap<String, &PathBuf> = BTreeMap::new();
+    let mut jobs = Vec::new();
+    for path in files {
+        let key = instance_key(path);
+        let problem = match first_path.get(&key) {
+            Some(other) if *other != path => Some(format!(
+                "{} has the same name as {}; results would overwrite each other",
+                path.display(),
+                other.display()
+            )),
+            _ => {
+                first_path.insert(key.clone(), path);
+                None
+            }
+        };
+        for &method in methods {
+            jobs.push(BatchJob {
+                key: key.clone(),
+                path: path.clone(),
+                method,
+                problem: problem.clone(),
+            });
+        }
+    }
+    jobs
+}
+
+/// The file stem of a result: `KEY.METHOD`.
+pub fn result_stem(key: &str, method: Method) -> String {
+    format!("{key}.{}", method.name())
+}
+
+/// Where the result of `job` in `format` is written.
+pub fn result_path(out_dir: &Path, job: &BatchJob, format: ExportFormat) -> PathBuf {
+    out_dir.join(format!(
+        "{}{}",
+        result_stem(&job.key, job.method),
+        format.suffix()
+    ))
+}
+
+/// Removes temporary files (`.paramshare-*.tmp`) that a killed run left in `dir`; returns how many.
+pub fn remove_stale_temporaries(dir: &Path) -> std::io::Result<usize> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(".paramshare-") && name.ends_with(".tmp") {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Runs `jobs`, calling `progress` as they start and end and appending
+/// every finished row to `rows`. Jobs not started because of cancellation
+/// get no row; [`fill_interrupted`] adds them.
+pub fn run_jobs(
+    config: &BatchConfig,
+    jobs: &[BatchJob],
+    control: &BatchControl,
+    progress: &dyn BatchProgress,
+    rows: &Mutex<Vec<SummaryRow>>,
+) -> Result<(), rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()?;
+    pool.install(|| {
+        jobs.par_iter().with_max_len(1).for_each(|job| {
+            if control.is_cancelled() {
+                return;
+            }
+            let worker = rayon::current_thread_index().unwrap_or(0);
+            progress.started(worker, job);
+            if let Some((row, guard)) = run_job(config, job, control) {
+                // recorded before the write gate is released, so an
+                // interrupter's snapshot has a row for every file written;
+                // a poisoned list still holds every row pushed before the panic
+                rows.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(row.clone());
+                drop(guard);
+                progress.finished(worker, &row);
+            }
+        });
+    });
+    Ok(())
+}
+
+/// Rows for the jobs that have none in `rows` (never started or abandoned).
+pub fn fill_interrupted(jobs: &[BatchJob], rows: &mut Vec<SummaryRow>) {
+    let done: std::collections::HashSet<(String, &str)> = rows
+        .iter()
+        .map(|r| (r.instance.clone(), r.method.as_str()))
+        .collect();
+    let missing: Vec<SummaryRow> = jobs
+        .iter()
+        .filter(|j| !done.contains(&(j.key.clone(), j.method.name())))
+        .map(|j| SummaryRow::failed(j, RowStatus::Interrupted, "interrupted before it finished"))
+        .collect();
+    rows.extend(missing);
+}
+
+/// The write gate held while a finished job's files are written and its row recorded.
+type WriteGuard<'a> = Option<std::sync::RwLockReadGuard<'a, ()>>;
+
+/// Runs one job; `None` if the batch was cancelled before its files were
+/// written. A job that wrote files returns the write gate still held.
+fn run_job<'c>(
+    config: &BatchConfig,
+    job: &BatchJob,
+    control: &'c BatchControl,
+) -> Option<(SummaryRow, WriteGuard<'c>)> {
+    if let Some(problem) = &job.problem {
+        return Some((SummaryRow::failed(job, RowStatus::Error, problem), None));
+    }
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_job_inner(config, job, control)
+    }));
+    match outcome {
+        Ok(Ok(row)) => row,
+        Ok(Err(message)) => Some((SummaryRow::failed(job, RowStatus::Error, &message), None)),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            Some((
+                SummaryRow::failed(
+                    job,
+                    RowStatus::Error,
+                    &format!("internal error (panic): {message}"),
+                ),
+                None,
+            ))
+        }
+    }
+}
+
+/// A reusable earlier result for `job`, if its layer file is valid and was made from `instance`.
+fn reusable_layer(
+    path: &Path,
+    instance: &Instance,
+    job: &BatchJob,
+    options: &DesignOptions,
+) -> Option<Layer> {
+    let layer = Layer::read(path).ok()?;
+    let same_objective = job.method != Method::Optimal
+        || layer.objective.as_deref() == Some(options.objective.name());
+    (layer.method == job.method.name()
+        && same_objective
+        && layer.input_size == instance.input_size
+        && layer.output_size == instance.output_size
+        && layer.generators == instance.generators)
+        .then_some(layer)
+}
+
+fn run_job_inner<'c>(
+    config: &BatchConfig,
+    job: &BatchJob,
+    control: &'c BatchControl,
+) -> Result<Option<(SummaryRow, WriteGuard<'c>)>, String> {
+    let instance = Instance::read(&job.path).map_err(|e| format!("{}: {e}", job.path.display()))?;
+    let layer_path = result_path(&config.out_dir, job, ExportFormat::Json);
+    let channels = if config.expand_channels {
+        ChannelExpansion::from_channels(instance.channels)
+    } else {
+        ChannelExpansion::NONE
+    };
+    let options = config.design_options(job.method);
+    let reused = if config.force {
+        None
+    } else {
+        reusable_layer(&layer_path, &instance, job, &options)
+    };
+    let (layer, seconds) = match reused {
+        Some(layer) => (layer, None),
+        None => {
+            let start = Instant::now();
+            let action = instance.action();
+            let layer = design_layer(&instance, &action, &options).map_err(|e| e.to_string())?;
+            (layer, Some(start.elapsed().as_secs_f64()))
+        }
+    };
+    let guard = control.write_guard();
+    if control.is_cancelled() {
+        return Ok(None);
+    }
+    if seconds.is_some() {
+        write_atomically(&layer_path, |w| layer.write_json(w))
+            .map_err(|e| format!("cannot write {}: {e}", layer_path.display()))?;
+    }
+    for &format in &config.formats {
+        if format == ExportFormat::Json {
+            continue;
+        }
+        let path = result_path(&config.out_dir, job, format);
+        if seconds.is_none() && path.exists() {
+            continue;
+        }
+        export_to_file(&layer, format, channels, &path)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let row = SummaryRow::from_layer(job, &instance, &layer, seconds);
+    Ok(Some((row, Some(guard))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn methods_parse_in_order_without_repeats() {
+        assert_eq!(parse_methods("dense, dense").unwrap(), vec![Method::Dense]);
+        assert_eq!(
+            parse_methods("optimal,sparse").unwrap(),
+            vec![Method::Optimal, Method::Sparse]
+        );
+        assert!(parse_methods("").is_err());
+        assert!(parse_methods("dense,bogus").is_err());
+    }
+
+    #[test]
+    fn duplicate_keys_become_problems() {
+        let files = vec![PathBuf::from("a/x.json"), PathBuf::from("b/x.json")];
+        let jobs = plan_jobs(&files, &[Method::Dense]);
+        assert!(jobs[0].problem.is_none());
+        assert!(jobs[1].problem.as_deref().unwrap().contains("same name"));
+    }
+}

@@ -1,0 +1,275 @@
+//! Summary rows of a batch and their Markdown, CSV and JSON renderings.
+//!
+//! Rows are sorted by instance key and then by the order of the methods
+//! asked for, so a summary depends only on the results, not on which
+//! worker finished first. The only columns that vary between identical runs
+//! are the last two, `seconds` and `reused`.
+
+use super::BatchJob;
+use crate::instance::Instance;
+use crate::layer::{write_atomically, Layer};
+use serde::Serialize;
+use std::path::Path;
+
+/// How a job ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RowStatus {
+    /// A layer was designed or reused.
+    Ok,
+    /// The instance was bad or the design failed; the message says why.
+    Error,
+    /// The batch was stopped before this job finished.
+    Interrupted,
+}
+
+impl RowStatus {
+    /// The name written in summaries.
+    pub fn name(self) -> &'static str {
+        match self {
+            RowStatus::Ok => "ok",
+            RowStatus::Error => "error",
+            RowStatus::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// One (instance, method) result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SummaryRow {
+    /// The instance's key (file name without `.json`).
+    pub instance: String,
+    /// The instance file as given.
+    pub file: String,
+    /// N, M and |G<N,M>| (absent when the instance could not be read).
+    pub input_size: Option<usize>,
+    pub output_size: Option<usize>,
+    pub group_order: Option<String>,
+    pub method: String,
+    pub parameters: Option<usize>,
+    pub edges: Option<u64>,
+    pub exact: Option<bool>,
+    pub optimal: Option<bool>,
+    pub automorphism_order: Option<String>,
+    pub closure_order: Option<String>,
+    pub status: RowStatus,
+    /// Why the job failed; empty for `ok`.
+    pub error: String,
+    /// Design time in seconds; absent when the layer was reused.
+    pub seconds: Option<f64>,
+    /// Whether an earlier run's layer file was kept.
+    pub reused: bool,
+}
+
+impl SummaryRow {
+    /// The row of a designed (`seconds` given) or reused layer.
+    pub fn from_layer(
+        job: &BatchJob,
+        instance: &Instance,
+        layer: &Layer,
+        seconds: Option<f64>,
+    ) -> SummaryRow {
+        SummaryRow {
+            instance: job.key.clone(),
+            file: job.path.display().to_string(),
+            input_size: Some(instance.input_size),
+            output_size: Some(instance.output_size),
+            group_order: Some(layer.group_order.clone()),
+            method: job.method.name().to_string(),
+            parameters: Some(layer.parameters),
+            edges: Some(layer.edges),
+            exact: layer.exact,
+            optimal: layer.optimal,
+            automorphism_order: layer.automorphism_order.clone(),
+            closure_order: layer.closure_order.clone(),
+            status: RowStatus::Ok,
+            error: String::new(),
+            seconds,
+            reused: seconds.is_none(),
+        }
+    }
+
+    /// The row of a job that ended with `status` for `reason`.
+    pub fn failed(job: &BatchJob, status: RowStatus, reason: &str) -> SummaryRow {
+        SummaryRow {
+            instance: job.key.clone(),
+            file: job.path.display().to_string(),
+            input_size: None,
+            output_size: None,
+            group_order: None,
+            method: job.method.name().to_string(),
+            parameters: None,
+            edges: None,
+            exact: None,
+            optimal: None,
+            automorphism_order: None,
+            closure_order: None,
+            status,
+            error: reason.to_string(),
+            seconds: None,
+            reused: false,
+        }
+    }
+}
+
+/// Sorts rows by instance key, then by the position of their method in `methods`.
+pub fn sort_rows(rows: &mut [SummaryRow], methods: &[&str]) {
+    let rank = |m: &str| methods.iter().position(|x| *x == m).unwrap_or(usize::MAX);
+    rows.sort_by(|a, b| {
+        (a.instance.as_str(), rank(&a.method), a.method.as_str()).cmp(&(
+            b.instance.as_str(),
+            rank(&b.method),
+            b.method.as_str(),
+        ))
+    });
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map_or(String::new(), |x| x.to_string())
+}
+
+fn yes_no(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    }
+}
+
+/// The time column: seconds with millisecond precision, or `reused`.
+fn time_text(row: &SummaryRow) -> String {
+    match (row.seconds, row.reused) {
+        (Some(s), _) => format!("{s:.3}"),
+        (None, true) => "reused".into(),
+        (None, false) => String::new(),
+    }
+}
+
+/// The summary as a Markdown table.
+pub fn markdown_summary(rows: &[SummaryRow]) -> String {
+    let mut out = String::from(
+        "| instance | N | M | \\|G\\| | method | parameters | edges | exact | optimal | \\|Aut\\| | status | seconds |\n\
+         |---|---:|---:|---:|---|---:|---:|---|---|---:|---|---:|\n",
+    );
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    for r in rows {
+        let status = match r.status {
+            super::RowStatus::Ok => "ok".to_string(),
+            other => format!("{}: {}", other.name(), r.error),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            cell(&r.instance),
+            opt(&r.input_size),
+            opt(&r.output_size),
+            opt(&r.group_order),
+            r.method,
+            opt(&r.parameters),
+            opt(&r.edges),
+            yes_no(r.exact),
+            yes_no(r.optimal),
+            opt(&r.automorphism_order),
+            cell(&status),
+            time_text(r),
+        ));
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The summary as CSV (RFC 4180 quoting), `seconds` and `reused` last.
+pub fn csv_summary(rows: &[SummaryRow]) -> String {
+    let mut out = String::from(
+        "instance,file,input_size,output_size,group_order,method,parameters,edges,exact,optimal,automorphism_order,closure_order,status,error,seconds,reused\n",
+    );
+    for r in rows {
+        let fields = [
+            r.instance.clone(),
+            r.file.clone(),
+            opt(&r.input_size),
+            opt(&r.output_size),
+            opt(&r.group_order),
+            r.method.clone(),
+            opt(&r.parameters),
+            opt(&r.edges),
+            opt(&r.exact),
+            opt(&r.optimal),
+            opt(&r.automorphism_order),
+            opt(&r.closure_order),
+            r.status.name().to_string(),
+            r.error.clone(),
+            r.seconds.map_or(String::new(), |s| format!("{s:.6}")),
+            r.reused.to_string(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// The summary as JSON: `{"format": "paramshare-batch/1", "rows": [...]}`.
+pub fn json_summary(rows: &[SummaryRow]) -> String {
+    let value = serde_json::json!({
+        "format": "paramshare-batch/1",
+        "rows": rows,
+    });
+    // SummaryRow holds only strings, numbers, booleans and nulls
+    let mut text = serde_json::to_string_pretty(&value).expect("rows serialise");
+    text.push('\n');
+    text
+}
+
+/// Writes `summary.md`, `summary.csv` and `summary.json` to `dir`, each atomically.
+pub fn write_summaries(dir: &Path, rows: &[SummaryRow]) -> std::io::Result<()> {
+    for (name, text) in [
+        ("summary.md", markdown_summary(rows)),
+        ("summary.csv", csv_summary(rows)),
+        ("summary.json", json_summary(rows)),
+    ] {
+        write_atomically(&dir.join(name), |w| w.write_all(text.as_bytes()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::Method;
+    use std::path::PathBuf;
+
+    fn job(key: &str) -> BatchJob {
+        BatchJob {
+            key: key.into(),
+            path: PathBuf::from(format!("{key}.json")),
+            method: Method::Dense,
+            problem: None,
+        }
+    }
+
+    #[test]
+    fn csv_quotes_commas_and_quotes() {
+        let row = SummaryRow::failed(&job("a"), RowStatus::Error, "bad \"x\", really");
+        let csv = csv_summary(&[row]);
+        assert!(csv.contains("\"bad \"\"x\"\", really\""), "{csv}");
+    }
+
+    #[test]
+    fn rows_sort_by_instance_then_method_order() {
+        let mut rows = vec![
+            SummaryRow::failed(&job("b"), RowStatus::Error, ""),
+            SummaryRow::failed(&job("a"), RowStatus::Error, ""),
+        ];
+        sort_rows(&mut rows, &["dense"]);
+        assert_eq!(rows[0].instance, "a");
+        let md = markdown_summary(&rows);
+        assert_eq!(md.lines().count(), 4);
+    }
+}

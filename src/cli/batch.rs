@@ -1,0 +1,264 @@
+//! `paramshare batch`: design many instances with several methods in parallel, with progress and summaries.
+
+use super::output::Failure;
+use clap::Args;
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use paramshare::batch::{
+    collect_instance_files, fill_interrupted, parse_methods, plan_jobs, remove_stale_temporaries,
+    run_jobs, sort_rows, write_plot, write_summaries, BatchConfig, BatchControl, BatchJob,
+    BatchProgress, RowStatus, SummaryRow,
+};
+use paramshare::design::Objective;
+use paramshare::export::ExportFormat;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
+
+/// Design every instance in DIRs and FILEs with each method, in parallel.
+///
+/// For each instance file KEY.json and method METHOD it writes
+/// OUT/KEY.METHOD.layer.json (the FORMATS.md layer) plus one file per extra
+/// --format, and one row in OUT/summary.md, OUT/summary.csv and
+/// OUT/summary.json (sorted by instance, then method); OUT/plot.svg shows
+/// parameters and edges per instance for each method on a log scale.
+///
+/// Results already in OUT (a valid layer file made from the same instance)
+/// are kept and not redesigned unless --force. A bad or impossible instance
+/// becomes an error row; the batch goes on. Ctrl-C stops at once, keeps every
+/// finished result and writes the summaries (exit status 130).
+///
+/// Example:
+///   paramshare batch instances/ --methods dense,sparse,optimal --out results/ --format json,npy
+#[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
+pub struct BatchArgs {
+    /// Instance files, or directories whose *.json files are instances.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Comma-separated design methods, e.g. dense,sparse,optimal.
+    #[arg(long, default_value = "dense")]
+    methods: String,
+    /// Output directory (created if missing).
+    #[arg(long)]
+    out: PathBuf,
+    /// Redesign results that are already in the output directory.
+    #[arg(long)]
+    force: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Comma-separated files to write per result: json (always written), npy,
+    /// safetensors, coo, coo-npy.
+    #[arg(long, value_delimiter = ',', default_value = "json")]
+    format: Vec<ExportFormat>,
+    /// What the optimal design minimises: edges or parameters.
+    #[arg(long, default_value = "edges", value_parser = ["edges", "parameters"])]
+    objective: String,
+    /// Stop each search after this many seconds and keep the best pattern
+    /// found (marked optimal: false).
+    #[arg(long, value_name = "SECONDS")]
+    time_limit: Option<f64>,
+    /// Expand each instance's channels in the npy/safetensors/coo exports.
+    #[arg(long)]
+    expand_channels: bool,
+    /// No progress bars (they are also hidden when standard error is not a terminal).
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Progress bars: one for the whole batch, one line per worker.
+struct Bars {
+    multi: MultiProgress,
+    hidden: bool,
+    overall: ProgressBar,
+    workers: Vec<ProgressBar>,
+}
+
+impl Bars {
+    fn new(total: usize, threads: usize, quiet: bool) -> Bars {
+        let hidden = quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let multi = MultiProgress::with_draw_target(if hidden {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        });
+        let overall = multi.add(ProgressBar::new(total as u64));
+        overall.set_style(
+            ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} results {msg}")
+                // the template is a constant checked by the tests
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        let workers = (0..threads)
+            .map(|i| {
+                let bar = multi.add(ProgressBar::new_spinner());
+                bar.set_style(
+                    ProgressStyle::with_template("  {spinner} worker {prefix}: {wide_msg}")
+                        // the template is a constant
+                        .expect("valid template"),
+                );
+                bar.set_prefix(i.to_string());
+                bar.set_message("idle");
+                bar.enable_steady_tick(Duration::from_millis(200));
+                bar
+            })
+            .collect();
+        Bars {
+            multi,
+            hidden,
+            overall,
+            workers,
+        }
+    }
+
+    fn finish(&self) {
+        for bar in &self.workers {
+            bar.finish_and_clear();
+        }
+        self.overall.finish();
+    }
+}
+
+impl BatchProgress for Bars {
+    fn started(&self, worker: usize, job: &BatchJob) {
+        if let Some(bar) = self.workers.get(worker) {
+            bar.set_message(format!("{} ({})", job.key, job.method));
+        }
+    }
+
+    fn finished(&self, worker: usize, row: &SummaryRow) {
+        if let Some(bar) = self.workers.get(worker) {
+            bar.set_message("idle");
+        }
+        if row.status != RowStatus::Ok {
+            let line = format!("{} ({}): {}", row.instance, row.method, row.error);
+            if self.hidden {
+                eprintln!("{line}");
+            } else {
+                self.multi.suspend(|| eprintln!("{line}"));
+            }
+        }
+        self.overall.inc(1);
+    }
+}
+
+/// Writes the summaries and the plot for `rows` (sorted in place).
+fn write_reports(out: &Path, rows: &mut [SummaryRow], methods: &[&str]) -> Result<(), Failure> {
+    sort_rows(rows, methods);
+    write_summaries(out, rows).map_err(|e| {
+        Failure::failed(format!("cannot write summaries in {}: {e}", out.display()))
+    })?;
+    write_plot(&out.join("plot.svg"), rows, methods).map_err(|e| {
+        Failure::failed(format!(
+            "cannot write {}: {e}",
+            out.join("plot.svg").display()
+        ))
+    })
+}
+
+enum Event {
+    Done(Result<(), String>),
+    Interrupted,
+}
+
+pub fn run(args: BatchArgs) -> Result<i32, Failure> {
+    let methods =
+        parse_methods(&args.methods).map_err(|e| Failure::bad_input(format!("--methods: {e}")))?;
+    let files = collect_instance_files(&args.inputs)
+        .map_err(|e| Failure::bad_input(format!("cannot list the inputs: {e}")))?;
+    if files.is_empty() {
+        return Err(Failure::bad_input("no instance files found"));
+    }
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| Failure::failed(format!("cannot create {}: {e}", args.out.display())))?;
+    // a run killed by SIGKILL may leave temporary files; they never hold a finished result
+    remove_stale_temporaries(&args.out)
+        .map_err(|e| Failure::failed(format!("cannot clean {}: {e}", args.out.display())))?;
+    let jobs = Arc::new(plan_jobs(&files, &methods));
+    let threads = if args.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        args.threads
+    };
+    let config = Arc::new(BatchConfig {
+        out_dir: args.out.clone(),
+        methods: methods.clone(),
+        force: args.force,
+        formats: args.format.clone(),
+        expand_channels: args.expand_channels,
+        threads,
+        objective: if args.objective == "parameters" {
+            Objective::Parameters
+        } else {
+            Objective::Edges
+        },
+        time_limit: args
+            .time_limit
+            .map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9))),
+    });
+    let control = Arc::new(BatchControl::default());
+    let rows = Arc::new(Mutex::new(Vec::new()));
+    let bars = Arc::new(Bars::new(jobs.len(), threads, args.quiet));
+
+    let (tx, rx) = mpsc::channel();
+    let interrupt_tx = tx.clone();
+    // set_handler fails only if a handler is already installed, and this is the only one
+    ctrlc::set_handler(move || {
+        let _ = interrupt_tx.send(Event::Interrupted);
+    })
+    .map_err(|e| Failure::failed(format!("cannot install the Ctrl-C handler: {e}")))?;
+    {
+        let (config, jobs, control, rows, bars) = (
+            config.clone(),
+            jobs.clone(),
+            control.clone(),
+            rows.clone(),
+            bars.clone(),
+        );
+        std::thread::spawn(move || {
+            let result =
+                run_jobs(&config, &jobs, &control, bars.as_ref(), &rows).map_err(|e| e.to_string());
+            let _ = tx.send(Event::Done(result));
+        });
+    }
+    let method_names: Vec<&str> = methods.iter().map(|m| m.name()).collect();
+    // the sender lives in the worker thread until it reports, so recv sees Done or Interrupted
+    let event = rx.recv().expect("the worker thread reports before it ends");
+    match event {
+        Event::Done(result) => {
+            bars.finish();
+            result.map_err(|e| Failure::failed(format!("cannot start the workers: {e}")))?;
+            let mut rows = std::mem::take(&mut *rows.lock().unwrap_or_else(|e| e.into_inner()));
+            fill_interrupted(&jobs, &mut rows);
+            write_reports(&args.out, &mut rows, &method_names)?;
+            report(&rows, &args.out);
+            Ok(0)
+        }
+        Event::Interrupted => {
+            // hold the gate: no worker starts another file from here on
+            let _gate = control.stop_writes();
+            bars.finish();
+            let mut rows = rows.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            fill_interrupted(&jobs, &mut rows);
+            write_reports(&args.out, &mut rows, &method_names)?;
+            eprintln!("interrupted: finished results kept");
+            report(&rows, &args.out);
+            // exit at once rather than wait for designs in flight
+            std::process::exit(130);
+        }
+    }
+}
+
+/// One line on standard error: counts of designed, reused, failed and interrupted results.
+fn report(rows: &[SummaryRow], out: &Path) {
+    let count = |f: &dyn Fn(&SummaryRow) -> bool| rows.iter().filter(|r| f(r)).count();
+    eprintln!(
+        "{} results: {} designed, {} reused, {} errors, {} interrupted; summaries in {}",
+        rows.len(),
+        count(&|r| r.status == RowStatus::Ok && !r.reused),
+        count(&|r| r.status == RowStatus::Ok && r.reused),
+        count(&|r| r.status == RowStatus::Error),
+        count(&|r| r.status == RowStatus::Interrupted),
+        out.display()
+    );
+}

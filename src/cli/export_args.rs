@@ -1,0 +1,58 @@
+//! The `--format` and `--expand-channels` options of `design`, and writing a layer in the chosen format.
+
+use super::output::{write_output, Failure};
+use clap::Args;
+use paramshare::export::{write_export, ChannelExpansion, ExportError, ExportFormat};
+use paramshare::instance::Channels;
+use paramshare::layer::Layer;
+use std::path::Path;
+
+/// How to write a designed layer.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Output format: json (the FORMATS.md layer), npy (int32 [M, N] tying
+    /// matrix), safetensors (tensor "tying", int32 [M, N], plus metadata),
+    /// coo (text triples "output input parameter"), coo-npy (int32 [edges, 3]).
+    #[arg(long, default_value = "json")]
+    format: ExportFormat,
+    /// Copy the pattern once per (output channel, input channel) pair of the
+    /// instance, parameters offset per pair (not for json).
+    #[arg(long)]
+    expand_channels: bool,
+}
+
+impl ExportArgs {
+    /// Writes `layer` in the chosen format to `path` (atomically) or standard output.
+    pub fn write(
+        &self,
+        layer: &Layer,
+        channels: Channels,
+        path: Option<&Path>,
+    ) -> Result<(), Failure> {
+        let expansion = if self.expand_channels {
+            ChannelExpansion::from_channels(channels)
+        } else {
+            ChannelExpansion::NONE
+        };
+        if self.format == ExportFormat::Json && !expansion.is_none() {
+            return Err(Failure::bad_input(
+                "--expand-channels needs --format npy, safetensors, coo or coo-npy",
+            ));
+        }
+        let mut failure = None;
+        let result = write_output(path, |w| {
+            write_export(layer, self.format, expansion, w).map_err(|e| match e {
+                ExportError::Io(io) => io,
+                other => {
+                    let message = other.to_string();
+                    failure = Some(other);
+                    std::io::Error::other(message)
+                }
+            })
+        });
+        match failure {
+            Some(e @ ExportError::TooLarge { .. }) => Err(Failure::bad_input(e.to_string())),
+            _ => result,
+        }
+    }
+}

@@ -1,0 +1,554 @@
+//! Exports of a layer's tying matrix for other libraries: JSON, int32 NPY, safetensors and COO triples.
+//!
+//! Every export is the tying matrix of FORMATS.md: `M` rows (outputs) by `N`
+//! columns (inputs), `-1` for no edge, otherwise the shared parameter's index.
+//! With channels expanded ([`ChannelExpansion`]) the matrix has `M * K'` rows
+//! and `N * K` columns in channel-major blocks: row `k' * M + m`, column
+//! `k * N + n`, and block `(k', k)` is the pattern with every parameter index
+//! offset by `(k' * K + k) * P` (each channel pair its own copy of the
+//! pattern). Dense exports stream the matrix row by row; only safetensors
+//! builds the whole int32 buffer in memory.
+
+use crate::instance::Channels;
+use crate::layer::{write_atomically, Layer, Tying};
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+use std::str::FromStr;
+
+/// A file format for a designed layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExportFormat {
+    /// The FORMATS.md layer file (the default).
+    Json,
+    /// The tying matrix as an int32 NumPy array of shape `[M, N]`.
+    Npy,
+    /// A safetensors file with the int32 tensor `tying` of shape `[M, N]` and the layer's fields as metadata.
+    Safetensors,
+    /// Text, one `output input parameter` triple per edge, after a `#` header line.
+    Coo,
+    /// The COO triples as an int32 NumPy array of shape `[edges, 3]`.
+    CooNpy,
+}
+
+impl ExportFormat {
+    /// Every format, in the order the command line lists them.
+    pub const ALL: [ExportFormat; 5] = [
+        ExportFormat::Json,
+        ExportFormat::Npy,
+        ExportFormat::Safetensors,
+        ExportFormat::Coo,
+        ExportFormat::CooNpy,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "json",
+            ExportFormat::Npy => "npy",
+            ExportFormat::Safetensors => "safetensors",
+            ExportFormat::Coo => "coo",
+            ExportFormat::CooNpy => "coo-npy",
+        }
+    }
+
+    /// The file name suffix, after the layer's stem (e.g. `cyclic-4.dense` + `.npy`).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            ExportFormat::Json => ".layer.json",
+            ExportFormat::Npy => ".npy",
+            ExportFormat::Safetensors => ".safetensors",
+            ExportFormat::Coo => ".coo.txt",
+            ExportFormat::CooNpy => ".coo.npy",
+        }
+    }
+}
+
+impl fmt::Display for ExportFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ExportFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ExportFormat::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = ExportFormat::ALL.iter().map(|f| f.name()).collect();
+                format!(
+                    "unknown format \"{s}\" (expected one of {})",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// Why an export could not be written or read back.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("safetensors: {0}")]
+    Safetensors(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the {rows} x {cols} expanded matrix has more than {max} entries; use --format coo")]
+    TooLarge { rows: u64, cols: u64, max: u64 },
+}
+
+/// How many copies of the pattern an export holds: one per channel pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChannelExpansion {
+    /// Input channels K.
+    pub input: usize,
+    /// Output channels K'.
+    pub output: usize,
+}
+
+impl ChannelExpansion {
+    /// One channel on each side: the pattern itself.
+    pub const NONE: ChannelExpansion = ChannelExpansion {
+        input: 1,
+        output: 1,
+    };
+
+    /// Expansion to an instance's channel counts.
+    pub fn from_channels(channels: Channels) -> ChannelExpansion {
+        ChannelExpansion {
+            input: channels.input.max(1),
+            output: channels.output.max(1),
+        }
+    }
+
+    /// Whether this expansion leaves the pattern as it is.
+    pub fn is_none(self) -> bool {
+        self == ChannelExpansion::NONE
+    }
+}
+
+/// The tying matrix of a layer with channels expanded, computed entry by
+/// entry so that large expansions need not be held in memory.
+#[derive(Clone, Copy, Debug)]
+pub struct ExpandedTying<'a> {
+    tying: &'a Tying,
+    channels: ChannelExpansion,
+    parameters: i64,
+}
+
+impl<'a> ExpandedTying<'a> {
+    /// The pattern `tying` (with `parameters` shared weights) copied once per channel pair.
+    pub fn new(tying: &'a Tying, parameters: usize, channels: ChannelExpansion) -> Self {
+        ExpandedTying {
+            tying,
+            channels,
+            parameters: parameters as i64,
+        }
+    }
+
+    /// Rows of the expanded matrix: `M * K'`.
+    pub fn rows(&self) -> u64 {
+        self.tying.rows as u64 * self.channels.output as u64
+    }
+
+    /// Columns of the expanded matrix: `N * K`.
+    pub fn cols(&self) -> u64 {
+        self.tying.cols as u64 * self.channels.input as u64
+    }
+
+    /// Parameters of the expanded matrix: `P * K * K'`.
+    pub fn parameters(&self) -> i64 {
+        self.parameters * self.channels.input as i64 * self.channels.output as i64
+    }
+
+    /// Entries that are not `-1`: the pattern's edges times `K * K'`.
+    pub fn edges(&self) -> u64 {
+        self.tying.edges() * self.channels.input as u64 * self.channels.output as u64
+    }
+
+    /// The entry in row `r`, column `c` (`-1` or a parameter index).
+    pub fn get(&self, r: u64, c: u64) -> i64 {
+        let (m_size, n_size) = (self.tying.rows as u64, self.tying.cols as u64);
+        let (k_out, m) = (r / m_size, r % m_size);
+        let (k_in, n) = (c / n_size, c % n_size);
+        let v = self.tying.get(m as usize, n as usize);
+        if v < 0 {
+            return -1;
+        }
+        let pair = (k_out * self.channels.input as u64 + k_in) as i64;
+        v as i64 + pair * self.parameters
+    }
+
+    /// Calls `visit(row, col, parameter)` for every edge in row-major order.
+    pub fn for_each_edge(
+        &self,
+        mut visit: impl FnMut(u64, u64, i64) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        for r in 0..self.rows() {
+            for c in 0..self.cols() {
+                let v = self.get(r, c);
+                if v >= 0 {
+                    visit(r, c, v)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that every entry fits in an int32.
+    fn check_int32(&self) -> Result<(), ExportError> {
+        if self.parameters() > i32::MAX as i64
+            || self.rows() > i32::MAX as u64
+            || self.cols() > i32::MAX as u64
+        {
+            return Err(ExportError::Invalid(format!(
+                "{} parameters on a {} x {} matrix do not fit in int32",
+                self.parameters(),
+                self.rows(),
+                self.cols()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Dense matrices with more entries than this are refused (use COO).
+pub const MAX_DENSE_ENTRIES: u64 = 1 << 31;
+
+/// Writes `layer` in `format` to `out`, channels expanded as `channels`.
+///
+/// Fails for JSON with an expansion (a layer file always holds one
+/// channel pair's pattern) and for dense formats beyond [`MAX_DENSE_ENTRIES`].
+pub fn write_export(
+    layer: &Layer,
+    format: ExportFormat,
+    channels: ChannelExpansion,
+    out: &mut dyn Write,
+) -> Result<(), ExportError> {
+    let expanded = ExpandedTying::new(&layer.tying, layer.parameters, channels);
+    expanded.check_int32()?;
+    let dense_ok = || -> Result<(), ExportError> {
+        if expanded.rows() * expanded.cols() > MAX_DENSE_ENTRIES {
+            return Err(ExportError::TooLarge {
+                rows: expanded.rows(),
+                cols: expanded.cols(),
+                max: MAX_DENSE_ENTRIES,
+            });
+        }
+        Ok(())
+    };
+    match format {
+        ExportFormat::Json => {
+            if !channels.is_none() {
+                return Err(ExportError::Invalid(
+                    "a JSON layer holds the pattern of one channel pair; expand channels with --format npy, safetensors, coo or coo-npy".into(),
+                ));
+            }
+            layer.write_json(out)?;
+        }
+        ExportFormat::Npy => {
+            dense_ok()?;
+            write_npy_dense(&expanded, out)?;
+        }
+        ExportFormat::Safetensors => {
+            dense_ok()?;
+            let bytes = safetensors_bytes(layer, &expanded)?;
+            out.write_all(&bytes)?;
+        }
+        ExportFormat::Coo => write_coo_text(&expanded, out)?,
+        ExportFormat::CooNpy => write_coo_npy(&expanded, out)?,
+    }
+    Ok(())
+}
+
+/// Writes the export to `path` atomically (see [`write_atomically`]).
+pub fn export_to_file(
+    layer: &Layer,
+    format: ExportFormat,
+    channels: ChannelExpansion,
+    path: &Path,
+) -> Result<(), ExportError> {
+    let mut failure = None;
+    let result = write_atomically(path, |w| match write_export(layer, format, channels, w) {
+        Ok(()) => Ok(()),
+        Err(ExportError::Io(e)) => Err(e),
+        Err(other) => {
+            failure = Some(other);
+            Err(std::io::Error::other("export failed"))
+        }
+    });
+    match (result, failure) {
+        (_, Some(f)) => Err(f),
+        (Err(e), None) => Err(ExportError::Io(e)),
+        (Ok(()), None) => Ok(()),
+    }
+}
+
+fn write_npy_dense(t: &ExpandedTying, out: &mut dyn Write) -> std::io::Result<()> {
+    use npyz::WriterBuilder;
+    let mut writer = npyz::WriteOptions::<i32>::new()
+        .default_dtype()
+        .shape(&[t.rows(), t.cols()])
+        .writer(out)
+        .begin_nd()?;
+    for r in 0..t.rows() {
+        // check_int32 bounded every entry
+        writer.extend((0..t.cols()).map(|c| t.get(r, c) as i32))?;
+    }
+    writer.finish()
+}
+
+fn write_coo_text(t: &ExpandedTying, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "# output input parameter; rows={} cols={} parameters={} edges={}",
+        t.rows(),
+        t.cols(),
+        t.parameters(),
+        t.edges()
+    )?;
+    t.for_each_edge(|r, c, p| writeln!(out, "{r} {c} {p}"))
+}
+
+fn write_coo_npy(t: &ExpandedTying, out: &mut dyn Write) -> std::io::Result<()> {
+    use npyz::WriterBuilder;
+    let mut writer = npyz::WriteOptions::<i32>::new()
+        .default_dtype()
+        .shape(&[t.edges(), 3])
+        .writer(out)
+        .begin_nd()?;
+    // check_int32 bounded rows, columns and parameters
+    t.for_each_edge(|r, c, p| writer.extend([r as i32, c as i32, p as i32]))?;
+    writer.finish()
+}
+
+/// The metadata stored beside the `tying` tensor in safetensors exports.
+pub fn safetensors_metadata(layer: &Layer, t: &ExpandedTying) -> HashMap<String, String> {
+    let mut meta = HashMap::new();
+    meta.insert("format".into(), crate::layer::LAYER_FORMAT.into());
+    meta.insert("instance".into(), layer.instance.clone());
+    meta.insert("method".into(), layer.method.clone());
+    if let Some(o) = &layer.objective {
+        meta.insert("objective".into(), o.clone());
+    }
+    meta.insert("input_size".into(), layer.input_size.to_string());
+    meta.insert("output_size".into(), layer.output_size.to_string());
+    meta.insert("group_order".into(), layer.group_order.clone());
+    meta.insert("parameters".into(), t.parameters().to_string());
+    meta.insert("edges".into(), t.edges().to_string());
+    meta.insert("pattern_parameters".into(), layer.parameters.to_string());
+    meta.insert("input_channels".into(), t.channels.input.to_string());
+    meta.insert("output_channels".into(), t.channels.output.to_string());
+    meta.insert(
+        "generators".into(),
+        crate::instance::generators_json(&layer.generators).to_string(),
+    );
+    for (key, value) in [
+        ("automorphism_order", &layer.automorphism_order),
+        ("closure_order", &layer.closure_order),
+    ] {
+        if let Some(v) = value {
+            meta.insert(key.into(), v.clone());
+        }
+    }
+    for (key, value) in [("exact", layer.exact), ("optimal", layer.optimal)] {
+        if let Some(v) = value {
+            meta.insert(key.into(), v.to_string());
+        }
+    }
+    meta
+}
+
+fn safetensors_bytes(layer: &Layer, t: &ExpandedTying) -> Result<Vec<u8>, ExportError> {
+    let (rows, cols) = (t.rows() as usize, t.cols() as usize);
+    let mut data = Vec::with_capacity(rows * cols * 4);
+    for r in 0..t.rows() {
+        for c in 0..t.cols() {
+            // check_int32 bounded every entry
+            data.extend_from_slice(&(t.get(r, c) as i32).to_le_bytes());
+        }
+    }
+    let view =
+        safetensors::tensor::TensorView::new(safetensors::Dtype::I32, vec![rows, cols], &data)
+            .map_err(|e| ExportError::Safetensors(e.to_string()))?;
+    safetensors::tensor::serialize([("tying", view)], Some(safetensors_metadata(layer, t)))
+        .map_err(|e| ExportError::Safetensors(e.to_string()))
+}
+
+/// Reads an int32 `[rows, cols]` NPY file back into a tying matrix.
+pub fn read_npy_tying(bytes: &[u8]) -> Result<Tying, ExportError> {
+    let npy = npyz::NpyFile::new(bytes)?;
+    let shape = npy.shape().to_vec();
+    if shape.len() != 2 {
+        return Err(ExportError::Invalid(format!(
+            "expected a 2-dimensional array, found shape {shape:?}"
+        )));
+    }
+    let data: Vec<i32> = npy.into_vec()?;
+    Ok(Tying {
+        rows: shape[0] as usize,
+        cols: shape[1] as usize,
+        data,
+    })
+}
+
+/// Reads the `tying` tensor and the metadata of a safetensors export.
+pub fn read_safetensors_tying(
+    bytes: &[u8],
+) -> Result<(Tying, HashMap<String, String>), ExportError> {
+    let st = |e: safetensors::SafeTensorError| ExportError::Safetensors(e.to_string());
+    let (_, metadata) = safetensors::SafeTensors::read_metadata(bytes).map_err(st)?;
+    let tensors = safetensors::SafeTensors::deserialize(bytes).map_err(st)?;
+    let view = tensors.tensor("tying").map_err(st)?;
+    if view.dtype() != safetensors::Dtype::I32 || view.shape().len() != 2 {
+        return Err(ExportError::Invalid(format!(
+            "tensor \"tying\" is {:?} {:?}, expected I32 [rows, cols]",
+            view.dtype(),
+            view.shape()
+        )));
+    }
+    let data = view
+        .data()
+        .chunks_exact(4)
+        // chunks_exact(4) yields 4-byte slices
+        .map(|b| i32::from_le_bytes(b.try_into().expect("4 bytes")))
+        .collect();
+    Ok((
+        Tying {
+            rows: view.shape()[0],
+            cols: view.shape()[1],
+            data,
+        },
+        metadata.metadata().clone().unwrap_or_default(),
+    ))
+}
+
+/// Reads COO text triples back into a dense tying matrix of `rows` x `cols`.
+pub fn read_coo_text(text: &str, rows: usize, cols: usize) -> Result<Tying, ExportError> {
+    let mut data = vec![-1; rows * cols];
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<i64> = line
+            .split_whitespace()
+            .map(|f| f.parse::<i64>())
+            .collect::<Result<_, _>>()
+            .map_err(|e| ExportError::Invalid(format!("line {}: {e}", i + 1)))?;
+        match fields[..] {
+            [r, c, p]
+                if (0..rows as i64).contains(&r)
+                    && (0..cols as i64).contains(&c)
+                    && (0..=i32::MAX as i64).contains(&p) =>
+            {
+                data[r as usize * cols + c as usize] = p as i32;
+            }
+            _ => {
+                return Err(ExportError::Invalid(format!(
+                    "line {}: expected `output input parameter` inside {rows} x {cols}",
+                    i + 1
+                )))
+            }
+        }
+    }
+    Ok(Tying { rows, cols, data })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::JointAction;
+    use crate::design::{design_layer, DesignOptions, Method};
+    use crate::instance::Instance;
+
+    fn cyclic_layer(n: usize) -> Layer {
+        let shift: Vec<usize> = (0..n).map(|i| (i + 1) % n).collect();
+        let text = serde_json::json!({
+            "name": format!("cyclic-{n}"), "input_size": n, "output_size": n,
+            "generators": [{"input": shift, "output": shift}]
+        })
+        .to_string();
+        let inst = Instance::from_json_str(&text).expect("valid instance");
+        let action: JointAction = inst.action();
+        design_layer(&inst, &action, &DesignOptions::new(Method::Dense)).expect("small layer")
+    }
+
+    fn export(layer: &Layer, format: ExportFormat, channels: ChannelExpansion) -> Vec<u8> {
+        let mut buf = Vec::new();
+        write_export(layer, format, channels, &mut buf).expect("export to memory");
+        buf
+    }
+
+    #[test]
+    fn npy_round_trips() {
+        let layer = cyclic_layer(5);
+        let bytes = export(&layer, ExportFormat::Npy, ChannelExpansion::NONE);
+        assert_eq!(read_npy_tying(&bytes).unwrap(), layer.tying);
+    }
+
+    #[test]
+    fn safetensors_round_trips_with_metadata() {
+        let layer = cyclic_layer(4);
+        let bytes = export(&layer, ExportFormat::Safetensors, ChannelExpansion::NONE);
+        let (tying, meta) = read_safetensors_tying(&bytes).unwrap();
+        assert_eq!(tying, layer.tying);
+        assert_eq!(meta["instance"], "cyclic-4");
+        assert_eq!(meta["parameters"], "4");
+        assert_eq!(meta["group_order"], "4");
+    }
+
+    #[test]
+    fn coo_text_and_npy_hold_every_edge() {
+        let layer = cyclic_layer(3);
+        let text =
+            String::from_utf8(export(&layer, ExportFormat::Coo, ChannelExpansion::NONE)).unwrap();
+        assert_eq!(read_coo_text(&text, 3, 3).unwrap(), layer.tying);
+        let bytes = export(&layer, ExportFormat::CooNpy, ChannelExpansion::NONE);
+        let npy = npyz::NpyFile::new(&bytes[..]).unwrap();
+        assert_eq!(npy.shape(), &[9, 3]);
+        let triples: Vec<i32> = npy.into_vec().unwrap();
+        for t in triples.chunks(3) {
+            assert_eq!(layer.tying.get(t[0] as usize, t[1] as usize), t[2]);
+        }
+    }
+
+    #[test]
+    fn channel_expansion_offsets_each_pair() {
+        let layer = cyclic_layer(2); // tying [[0, 1], [1, 0]], 2 parameters
+        let ch = ChannelExpansion {
+            input: 3,
+            output: 2,
+        };
+        let t = read_npy_tying(&export(&layer, ExportFormat::Npy, ch)).unwrap();
+        assert_eq!((t.rows, t.cols), (4, 6));
+        // block (k', k) = pattern + (k' * 3 + k) * 2
+        for kp in 0..2 {
+            for k in 0..3 {
+                for m in 0..2 {
+                    for n in 0..2 {
+                        let want = layer.tying.get(m, n) + ((kp * 3 + k) * 2) as i32;
+                        assert_eq!(t.get(kp * 2 + m, k * 2 + n), want);
+                    }
+                }
+            }
+        }
+        let (st, meta) =
+            read_safetensors_tying(&export(&layer, ExportFormat::Safetensors, ch)).unwrap();
+        assert_eq!(st, t);
+        assert_eq!(meta["parameters"], "12");
+        let mut buf = Vec::new();
+        assert!(write_export(&layer, ExportFormat::Json, ch, &mut buf).is_err());
+    }
+
+    #[test]
+    fn formats_parse_by_name() {
+        for f in ExportFormat::ALL {
+            assert_eq!(f.name().parse::<ExportFormat>().unwrap(), f);
+        }
+        assert!("csv".parse::<ExportFormat>().is_err());
+    }
+}

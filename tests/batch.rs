@@ -1,0 +1,334 @@
+//! `paramshare batch`: all rows, resuming, interruption, determinism across thread counts.
+
+use assert_cmd::cargo::CommandCargoExt;
+use paramshare::layer::Layer;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn cyclic(n: usize) -> Value {
+    let shift: Vec<usize> = (0..n).map(|i| (i + 1) % n).collect();
+    json!({"name": format!("cyclic-{n}"), "input_size": n, "output_size": n,
+           "generators": [{"input": shift, "output": shift}]})
+}
+
+fn symmetric(n: usize) -> Value {
+    let shift: Vec<usize> = (0..n).map(|i| (i + 1) % n).collect();
+    let mut swap: Vec<usize> = (0..n).collect();
+    swap.swap(0, 1);
+    json!({"name": format!("deepsets-{n}"), "input_size": n, "output_size": n,
+           "generators": [{"input": shift, "output": shift}, {"input": swap, "output": swap}]})
+}
+
+/// A directory of small instances plus one that is not a permutation and one that is not JSON.
+fn small_instances(dir: &Path) -> usize {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut count = 0;
+    for n in [2, 3, 4, 5, 6] {
+        std::fs::write(dir.join(format!("cyclic-{n}.json")), cyclic(n).to_string()).unwrap();
+        count += 1;
+    }
+    for n in [3, 4] {
+        std::fs::write(
+            dir.join(format!("deepsets-{n}.json")),
+            symmetric(n).to_string(),
+        )
+        .unwrap();
+        count += 1;
+    }
+    let bad = json!({"name": "bad", "input_size": 3, "output_size": 3,
+                     "generators": [{"input": [0, 0, 1], "output": [0, 1, 2]}]});
+    std::fs::write(dir.join("bad.json"), bad.to_string()).unwrap();
+    std::fs::write(dir.join("broken.json"), "{not json").unwrap();
+    count + 2
+}
+
+fn batch(args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("paramshare").expect("binary built");
+    cmd.arg("batch").args(args).arg("--quiet");
+    cmd
+}
+
+fn rows(out: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    v["rows"].as_array().unwrap().clone()
+}
+
+fn files_with_suffix(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn batch_runs_to_the_end_and_a_second_run_reuses_everything() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (inst, out) = (tmp.path().join("inst"), tmp.path().join("out"));
+    let count = small_instances(&inst);
+    let status = batch(&[
+        inst.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json,npy,safetensors,coo",
+    ])
+    .status()
+    .unwrap();
+    assert!(status.success());
+    let first = rows(&out);
+    assert_eq!(first.len(), count);
+    let errors: Vec<&str> = first
+        .iter()
+        .filter(|r| r["status"] == "error")
+        .map(|r| r["instance"].as_str().unwrap())
+        .collect();
+    assert_eq!(errors, ["bad", "broken"]);
+    assert!(first
+        .iter()
+        .filter(|r| r["status"] == "ok")
+        .all(|r| r["reused"] == false));
+    let deepsets = first
+        .iter()
+        .find(|r| r["instance"] == "deepsets-4")
+        .unwrap();
+    assert_eq!(deepsets["parameters"], 2);
+    assert_eq!(deepsets["group_order"], "24");
+    for stem in ["cyclic-4.dense"] {
+        for suffix in [".layer.json", ".npy", ".safetensors", ".coo.txt"] {
+            assert!(
+                out.join(format!("{stem}{suffix}")).is_file(),
+                "{stem}{suffix}"
+            );
+        }
+    }
+    for name in ["summary.md", "summary.csv", "summary.json", "plot.svg"] {
+        assert!(out.join(name).is_file(), "{name}");
+    }
+    let layer_before = std::fs::read(out.join("cyclic-5.dense.layer.json")).unwrap();
+
+    let status = batch(&[inst.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let second = rows(&out);
+    assert_eq!(second.len(), count);
+    for row in second.iter().filter(|r| r["status"] == "ok") {
+        assert_eq!(row["reused"], true, "{row}");
+    }
+    assert_eq!(
+        std::fs::read(out.join("cyclic-5.dense.layer.json")).unwrap(),
+        layer_before
+    );
+
+    // --force designs again
+    batch(&[
+        inst.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ])
+    .status()
+    .unwrap();
+    assert!(rows(&out)
+        .iter()
+        .filter(|r| r["status"] == "ok")
+        .all(|r| r["reused"] == false));
+}
+
+#[test]
+fn a_changed_instance_is_designed_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (inst, out) = (tmp.path().join("inst"), tmp.path().join("out"));
+    std::fs::create_dir_all(&inst).unwrap();
+    std::fs::write(inst.join("g.json"), cyclic(4).to_string()).unwrap();
+    batch(&[inst.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .status()
+        .unwrap();
+    std::fs::write(inst.join("g.json"), symmetric(4).to_string()).unwrap();
+    batch(&[inst.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .status()
+        .unwrap();
+    let r = rows(&out);
+    assert_eq!(r[0]["reused"], false);
+    assert_eq!(r[0]["parameters"], 2);
+}
+
+/// The summaries with the timing columns (`seconds`, `reused`) removed.
+fn deterministic_summaries(out: &Path) -> (String, String, Value) {
+    let md: Vec<String> = std::fs::read_to_string(out.join("summary.md"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(" | ").collect();
+            cells[..cells.len() - 1].join(" | ")
+        })
+        .collect();
+    let csv: Vec<String> = std::fs::read_to_string(out.join("summary.csv"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.rsplitn(3, ',').collect();
+            cells[2].to_string()
+        })
+        .collect();
+    let mut json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    for row in json["rows"].as_array_mut().unwrap() {
+        let row = row.as_object_mut().unwrap();
+        row.remove("seconds");
+        row.remove("reused");
+    }
+    (md.join("\n"), csv.join("\n"), json)
+}
+
+#[test]
+fn summaries_do_not_depend_on_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inst = tmp.path().join("inst");
+    small_instances(&inst);
+    let mut results = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("out{threads}"));
+        let status = batch(&[
+            inst.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            threads,
+        ])
+        .status()
+        .unwrap();
+        assert!(status.success());
+        results.push(deterministic_summaries(&out));
+        let layers = files_with_suffix(&out, ".layer.json");
+        results.push((
+            layers
+                .iter()
+                .map(|p| std::fs::read_to_string(p).unwrap())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            String::new(),
+            Value::Null,
+        ));
+    }
+    assert_eq!(
+        results[0], results[2],
+        "summaries differ between 1 and 2 threads"
+    );
+    assert_eq!(
+        results[1], results[3],
+        "layer files differ between 1 and 2 threads"
+    );
+}
+
+/// Many instances, so that a signal sent after the first result lands mid-batch.
+fn many_instances(dir: &Path) -> usize {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut count = 0;
+    for n in 40..240 {
+        std::fs::write(dir.join(format!("c{n:03}.json")), cyclic(n).to_string()).unwrap();
+        count += 1;
+    }
+    count
+}
+
+/// Starts a batch, waits for its first result, and sends `signal`; returns the exit status.
+fn interrupt_batch(inst: &Path, out: &Path, signal: &str) -> std::process::ExitStatus {
+    let mut child = batch(&[
+        inst.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--threads",
+        "2",
+    ])
+    .spawn()
+    .unwrap();
+    let start = Instant::now();
+    while files_with_suffix(out, ".layer.json").is_empty()
+        && start.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let killed = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    eprintln!("batch ended with {status:?}");
+    status
+}
+
+fn check_no_partial_files(out: &Path) {
+    assert!(
+        files_with_suffix(out, ".tmp").is_empty(),
+        "temporary files left"
+    );
+    for layer in files_with_suffix(out, ".layer.json") {
+        Layer::read(&layer).unwrap_or_else(|e| panic!("{}: {e}", layer.display()));
+    }
+}
+
+#[test]
+fn ctrl_c_keeps_finished_results_and_writes_summaries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (inst, out) = (tmp.path().join("inst"), tmp.path().join("out"));
+    let count = many_instances(&inst);
+    let status = interrupt_batch(&inst, &out, "-INT");
+    check_no_partial_files(&out);
+    let r = rows(&out);
+    assert_eq!(r.len(), count, "every job has a row");
+    let ok: Vec<&Value> = r.iter().filter(|r| r["status"] == "ok").collect();
+    let interrupted = r.iter().filter(|r| r["status"] == "interrupted").count();
+    assert_eq!(ok.len() + interrupted, count);
+    if interrupted == 0 {
+        eprintln!("note: the batch finished before the signal arrived");
+    } else {
+        assert_eq!(status.code(), Some(130));
+    }
+    for row in &ok {
+        let path = out.join(format!(
+            "{}.dense.layer.json",
+            row["instance"].as_str().unwrap()
+        ));
+        assert!(path.is_file(), "finished result {} lost", path.display());
+    }
+    // a second run finishes the rest and keeps what was done
+    let status = batch(&[inst.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let r2 = rows(&out);
+    assert!(r2.iter().all(|r| r["status"] == "ok"));
+    assert_eq!(
+        r2.iter().filter(|r| r["reused"] == true).count(),
+        ok.len(),
+        "exactly the finished results are reused"
+    );
+}
+
+#[test]
+fn a_killed_batch_leaves_only_whole_layer_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (inst, out) = (tmp.path().join("inst"), tmp.path().join("out"));
+    let count = many_instances(&inst);
+    interrupt_batch(&inst, &out, "-KILL");
+    // SIGKILL cannot be caught: a temporary file may remain, but no layer file is partial
+    for layer in files_with_suffix(&out, ".layer.json") {
+        Layer::read(&layer).unwrap_or_else(|e| panic!("{}: {e}", layer.display()));
+    }
+    let status = batch(&[inst.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    check_no_partial_files(&out);
+    assert_eq!(rows(&out).len(), count);
+}
