@@ -211,63 +211,98 @@ impl JointAction {
             .collect()
     }
 
-    /// The edge orbits, by orbit-stabiliser: for each input orbit with
-    /// representative `r`, the colour of `(u(r), m)` is the orbit of
-    /// `u^{-1}(m)` under the stabiliser of `r`, where `u` is the Schreier-tree
-    /// transversal. Costs O(N * M) time and memory, never lists the group.
+    /// The edge orbits, by orbit-stabiliser with Schreier generators (Sims;
+    /// Holt, Eick and O'Brien, Handbook of CGT, 4.1): the orbit of `(x, m)`
+    /// for `x` in the input orbit of `r` is fixed by the orbit of
+    /// `u_x^{-1}(m)` under the stabiliser of `r`, where `u_x` (mapping `r`
+    /// to `x`) comes from a breadth-first Schreier tree.
+    ///
+    /// The tree walk fills column `x` (all outputs, for input `x`) with
+    /// `u_x^{-1}` on the outputs; each non-tree edge `x -s-> y` is a Schreier
+    /// generator `h = u_x s u_y^{-1}` of the stabiliser, and merging
+    /// `u_x^{-1}(m')` with `u_y^{-1}(s(m'))` over all outputs `m'` merges `m`
+    /// with `h(m)`. When `|orbit| = |G|` the stabiliser is trivial and the
+    /// merging is skipped (most orbits of a point group on an image).
+    ///
+    /// Costs O(N * M) memory (the labels, filled column by column and
+    /// transposed at the end) and O(N * M * generators) time in the worst
+    /// case; never lists the group or builds a stabiliser chain. Still slow:
+    /// the transposition and the canonical renumbering each pass over N * M.
     pub fn edge_orbits(&self) -> EdgeOrbits {
         let (n_in, n_out) = (self.input_size, self.output_size);
+        let order = self.order();
         // Column-major while filling (one column per input), transposed at the end.
         let mut columns = vec![0u32; n_in * n_out];
         let mut seen = vec![false; n_in];
         let mut next_label: u32 = 0;
+        let mut orbit_points: Vec<usize> = Vec::new();
+        let mut schreier_edges: Vec<(usize, usize)> = Vec::new();
         for orbit in self.input_orbits() {
             let root = orbit[0];
-            let chain = StabilizerChain::with_base(n_in + n_out, &self.joint, &[root]);
-            // Orbits of the stabiliser of `root` on the outputs.
-            let mut uf = OrbitPartition::new(n_out);
-            for s in chain.stabilizer_generators(1) {
-                uf.merge_map(|m| s.apply(n_in + m) - n_in);
+            let stabilizer_is_trivial = BigUint::from(orbit.len()) == order;
+            for (m, label) in columns[root * n_out..(root + 1) * n_out]
+                .iter_mut()
+                .enumerate()
+            {
+                *label = m as u32;
             }
-            let (stab_orbit, count) = uf.class_indices();
-            // Breadth-first over the input orbit: if y = s(x) then
-            // colour(y, m) = colour(x, s^{-1}(m)), so each column is the
-            // parent's column permuted; no transversal is ever formed.
-            let col = |x: usize| x * n_out..(x + 1) * n_out;
-            for (m, &c) in stab_orbit.iter().enumerate() {
-                columns[root * n_out + m] = next_label + c;
-            }
-            let mut queue = std::collections::VecDeque::from([root]);
+            // Breadth-first over the input orbit: for a tree edge y = s(x),
+            // column y is column x pushed through s (u_y = u_x s).
+            orbit_points.clear();
+            schreier_edges.clear();
+            orbit_points.push(root);
             seen[root] = true;
-            while let Some(x) = queue.pop_front() {
-                for p in &self.pairs {
+            let mut head = 0;
+            while head < orbit_points.len() {
+                let x = orbit_points[head];
+                head += 1;
+                for (k, p) in self.pairs.iter().enumerate() {
                     let y = p.input.apply(x);
                     if seen[y] {
+                        if !stabilizer_is_trivial {
+                            schreier_edges.push((x, k));
+                        }
                         continue;
                     }
                     seen[y] = true;
-                    let (src, dst) = if x < y {
-                        let (a, b) = columns.split_at_mut(y * n_out);
-                        (&a[col(x)], &mut b[..n_out])
-                    } else {
-                        let (a, b) = columns.split_at_mut(x * n_out);
-                        (&b[..n_out], &mut a[col(y)])
-                    };
-                    for m in 0..n_out {
-                        // y = s(x): the output s maps onto m came from s^{-1}(m).
-                        dst[p.output.apply(m)] = src[m];
+                    let (src, dst) = column_pair(&mut columns, n_out, x, y);
+                    for (m, &label) in src.iter().enumerate() {
+                        dst[p.output.apply(m)] = label;
                     }
-                    queue.push_back(y);
+                    orbit_points.push(y);
                 }
             }
+            let count = if stabilizer_is_trivial {
+                for &x in &orbit_points {
+                    for label in &mut columns[x * n_out..(x + 1) * n_out] {
+                        *label += next_label;
+                    }
+                }
+                n_out
+            } else {
+                let mut uf = OrbitPartition::new(n_out);
+                for &(x, k) in &schreier_edges {
+                    let s = &self.pairs[k].output;
+                    let y = self.pairs[k].input.apply(x);
+                    let (cx, cy) = (x * n_out, y * n_out);
+                    for m in 0..n_out {
+                        uf.union(
+                            columns[cx + m] as usize,
+                            columns[cy + s.apply(m)] as usize,
+                        );
+                    }
+                }
+                let (class, count) = uf.class_indices();
+                for &x in &orbit_points {
+                    for label in &mut columns[x * n_out..(x + 1) * n_out] {
+                        *label = next_label + class[*label as usize];
+                    }
+                }
+                count
+            };
             next_label += count as u32;
         }
-        let mut raw = vec![0u32; n_in * n_out];
-        for n in 0..n_in {
-            for m in 0..n_out {
-                raw[m * n_in + n] = columns[n * n_out + m];
-            }
-        }
+        let raw = transpose(&columns, n_in, n_out);
         drop(columns);
         EdgeOrbits::canonical(raw, n_in, n_out)
     }
@@ -287,4 +322,34 @@ impl JointAction {
         let (labels, _) = uf.class_indices();
         EdgeOrbits::canonical(labels, n_in, n_out)
     }
+}
+
+/// Column `x` (read) and column `y` (written) of a column-major `? x rows` array; `x != y`.
+fn column_pair(columns: &mut [u32], rows: usize, x: usize, y: usize) -> (&[u32], &mut [u32]) {
+    debug_assert_ne!(x, y);
+    if x < y {
+        let (a, b) = columns.split_at_mut(y * rows);
+        (&a[x * rows..(x + 1) * rows], &mut b[..rows])
+    } else {
+        let (a, b) = columns.split_at_mut(x * rows);
+        (&b[..rows], &mut a[y * rows..(y + 1) * rows])
+    }
+}
+
+/// The row-major `rows x cols` transpose of a column-major array, in
+/// cache-sized tiles.
+fn transpose(columns: &[u32], cols: usize, rows: usize) -> Vec<u32> {
+    const TILE: usize = 64;
+    let mut out = vec![0u32; cols * rows];
+    for c0 in (0..cols).step_by(TILE) {
+        for r0 in (0..rows).step_by(TILE) {
+            for c in c0..(c0 + TILE).min(cols) {
+                let column = &columns[c * rows..(c + 1) * rows];
+                for r in r0..(r0 + TILE).min(rows) {
+                    out[r * cols + c] = column[r];
+                }
+            }
+        }
+    }
+    out
 }

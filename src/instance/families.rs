@@ -342,7 +342,7 @@ pub fn torus(a: usize, b: usize) -> Result<GroupAction, FamilyError> {
     Ok(GroupAction::new(
         format!("torus-{a}x{b}"),
         format!(
-            "Z{a} x Z{b} (order {}): circular translations of an {a} x {b} image",
+            "Z{a} x Z{b} (order {}): circular translations of the {a} x {b} image",
             a * b
         ),
         size,
@@ -367,7 +367,7 @@ fn wallpaper(n: usize, flips: bool) -> Result<GroupAction, FamilyError> {
     };
     Ok(GroupAction::new(
         format!("{name}-{n}x{n}"),
-        format!("{name} (order {order}): {group} of an {n} x {n} torus image"),
+        format!("{name} (order {order}): {group} of the {n} x {n} torus image"),
         size,
         gens,
     ))
@@ -400,7 +400,7 @@ fn point_group(n: usize, flips: bool) -> Result<GroupAction, FamilyError> {
     debug_assert!(order == 4 || order == 8);
     Ok(GroupAction::new(
         format!("{name}-{n}x{n}"),
-        format!("{group} of an {n} x {n} image about its centre"),
+        format!("{group} of the {n} x {n} image about its centre"),
         size,
         gens,
     ))
