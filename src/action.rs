@@ -286,10 +286,7 @@ impl JointAction {
                     let y = self.pairs[k].input.apply(x);
                     let (cx, cy) = (x * n_out, y * n_out);
                     for m in 0..n_out {
-                        uf.union(
-                            columns[cx + m] as usize,
-                            columns[cy + s.apply(m)] as usize,
-                        );
+                        uf.union(columns[cx + m] as usize, columns[cy + s.apply(m)] as usize);
                     }
                 }
                 let (class, count) = uf.class_indices();

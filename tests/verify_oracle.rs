@@ -66,9 +66,20 @@ fn orders_agree(printed: &str, ours: &BigUint) -> bool {
     if let Ok(exact) = printed.parse::<BigUint>() {
         return &exact == ours;
     }
-    let theirs: f64 = printed.parse().unwrap();
-    let ours: f64 = ours.to_string().parse().unwrap();
-    ((theirs - ours) / ours).abs() < 1e-6
+    // dreadnaut prints large orders as `m.mmmmmmmmmmmmeEEE`, often beyond
+    // f64's range (5.6e574 for a pooling layer of a 32x32 image), so compare
+    // base-10 logarithms: exponent exactly, mantissa to the digits printed.
+    let (mantissa, exponent) = printed
+        .split_once('e')
+        .map(|(m, e)| (m.parse::<f64>().unwrap(), e.parse::<i64>().unwrap()))
+        .unwrap_or_else(|| (printed.parse::<f64>().unwrap(), 0));
+    let theirs = exponent as f64 + mantissa.log10();
+    let digits = ours.to_string();
+    let head: f64 = format!("{}.{}", &digits[..1], &digits[1..digits.len().min(17)])
+        .parse()
+        .unwrap();
+    let ours_log = (digits.len() - 1) as f64 + head.log10();
+    (theirs - ours_log).abs() < 1e-9
 }
 
 fn instances() -> Vec<Instance> {
@@ -86,7 +97,11 @@ fn instances() -> Vec<Instance> {
     for path in files {
         if path.extension().and_then(|e| e.to_str()) == Some("json") {
             if let Ok(inst) = Instance::read(&path) {
-                list.push(inst);
+                // The 32x32 and 64x64 image layers (a million edges and
+                // more) belong in benches/ and scripts/, not in every test run.
+                if inst.input_size * inst.output_size <= 20_000 {
+                    list.push(inst);
+                }
             }
         }
     }
