@@ -251,8 +251,8 @@ fn record_search(
     extra.insert("cuts".into(), p.cuts.into());
 }
 
-/// The closure of G (Aut of the dense design) as a joint action.
-fn closure_action(action: &JointAction, closure: &Verdict) -> JointAction {
+/// The closure of G (Aut of the dense design, from its verdict) as a joint action.
+pub fn closure_action(action: &JointAction, closure: &Verdict) -> JointAction {
     let (n, m) = (action.input_size(), action.output_size());
     let pairs = closure
         .generators
