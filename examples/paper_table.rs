@@ -50,7 +50,10 @@ fn figure_one(mirror_columns: bool) -> Instance {
             perm_from(5, |c| (5 - c) % 5),
         )
     } else {
-        (perm_from(20, |p| pixel(3 - p / 5, p % 5)), Perm::identity(5))
+        (
+            perm_from(20, |p| pixel(3 - p / 5, p % 5)),
+            Perm::identity(5),
+        )
     };
     let name = if mirror_columns {
         "Fig. 1, D5 (column mirror)"
@@ -73,18 +76,49 @@ fn examples() -> Vec<Instance> {
         )
     };
     vec![
-        named(families::symmetric(5).unwrap().natural_instance(), "DeepSets, S5 on 5 points"),
-        named(families::nested_sets(3, 2).unwrap().natural_instance(), "Nested sets, S3 wr S2"),
+        named(
+            families::symmetric(5).unwrap().natural_instance(),
+            "DeepSets, S5 on 5 points",
+        ),
+        named(
+            families::nested_sets(3, 2).unwrap().natural_instance(),
+            "Nested sets, S3 wr S2",
+        ),
         cycles("Mirror, 4 points", 4, 4, &["(0 3)(1 2)"]),
         cycles("Mirror, 5 points", 5, 5, &["(0 4)(1 3)"]),
-        named(families::cyclic(4).unwrap().natural_instance(), "C4 regular"),
-        named(families::cyclic(6).unwrap().natural_instance(), "C6 regular"),
-        named(families::torus(2, 2).unwrap().natural_instance(), "Klein group regular"),
+        named(
+            families::cyclic(4).unwrap().natural_instance(),
+            "C4 regular",
+        ),
+        named(
+            families::cyclic(6).unwrap().natural_instance(),
+            "C6 regular",
+        ),
+        named(
+            families::torus(2, 2).unwrap().natural_instance(),
+            "Klein group regular",
+        ),
         regular(families::dihedral(3).unwrap(), "D3 regular"),
-        cycles("Rotations, C4 on two rings of 4", 8, 8, &["(0 1 2 3)(4 5 6 7)"]),
-        named(families::torus(4, 4).unwrap().natural_instance(), "2-D circular convolution, 4 x 4"),
-        named(families::torus(5, 5).unwrap().natural_instance(), "2-D circular convolution, 5 x 5"),
-        cycles("Reverse convolution, Z6 on 3 -> 6", 3, 6, &["(0 1 2) / (0 5 4 3 2 1)"]),
+        cycles(
+            "Rotations, C4 on two rings of 4",
+            8,
+            8,
+            &["(0 1 2 3)(4 5 6 7)"],
+        ),
+        named(
+            families::torus(4, 4).unwrap().natural_instance(),
+            "2-D circular convolution, 4 x 4",
+        ),
+        named(
+            families::torus(5, 5).unwrap().natural_instance(),
+            "2-D circular convolution, 5 x 5",
+        ),
+        cycles(
+            "Reverse convolution, Z6 on 3 -> 6",
+            3,
+            6,
+            &["(0 1 2) / (0 5 4 3 2 1)"],
+        ),
         figure_one(false),
         figure_one(true),
         named(
@@ -115,7 +149,9 @@ fn main() {
     println!("Each cell: parameters / edges / |Aut| / exactness, all computed by `paramshare`");
     println!("(`cargo run --release --example paper_table`). Sparse uses a smallest symmetric");
     println!("generating set H found by the solver; optimal cells are proved minimal for their");
-    println!("objective (or, where no pattern is exact, minimal among patterns reaching the closure).");
+    println!(
+        "objective (or, where no pattern is exact, minimal among patterns reaching the closure)."
+    );
     println!();
     println!("| example | \\|G\\| | dense | sparse (paper) | sparse + identity | optimal (parameters) | optimal (edges) |");
     println!("|---|---|---|---|---|---|---|");
@@ -132,7 +168,13 @@ fn main() {
         let sparse_id = run(Method::Sparse, Objective::Edges, true);
         let by_params = run(Method::Optimal, Objective::Parameters, false);
         let by_edges = run(Method::Optimal, Objective::Edges, false);
-        let proved = |l: &Layer| if l.optimal == Some(true) { "" } else { " (not proved)" };
+        let proved = |l: &Layer| {
+            if l.optimal == Some(true) {
+                ""
+            } else {
+                " (not proved)"
+            }
+        };
         println!(
             "| {} | {} | {} | {} | {} | {}{} | {}{} |",
             inst.name,

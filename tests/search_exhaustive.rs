@@ -110,15 +110,24 @@ fn regular(group: families::GroupAction) -> JointAction {
 #[test]
 fn regular_actions_need_one_more_orbit_than_generators() {
     // C2 is the exception: the diagonal's automorphism group S2 is C2 itself.
-    assert_eq!(optimum(&regular(families::cyclic(2).unwrap())).parameters, 1);
+    assert_eq!(
+        optimum(&regular(families::cyclic(2).unwrap())).parameters,
+        1
+    );
     for n in 3..=7 {
         let found = optimum(&families::cyclic(n).unwrap().natural_instance().action());
         assert_eq!(found.parameters, 2, "C{n}");
         assert_eq!(found.edges, 2 * n as u64, "C{n}");
     }
     // Klein group = 2 x 2 torus, D3 regular, and the n x n tori: d(G) = 2.
-    assert_eq!(optimum(&families::torus(2, 2).unwrap().natural_instance().action()).parameters, 3);
-    assert_eq!(optimum(&regular(families::dihedral(3).unwrap())).parameters, 3);
+    assert_eq!(
+        optimum(&families::torus(2, 2).unwrap().natural_instance().action()).parameters,
+        3
+    );
+    assert_eq!(
+        optimum(&regular(families::dihedral(3).unwrap())).parameters,
+        3
+    );
     for n in 3..=4 {
         let found = optimum(&families::torus(n, n).unwrap().natural_instance().action());
         assert_eq!(found.parameters, 3, "{n} x {n} torus");
@@ -136,7 +145,10 @@ fn deep_sets_need_only_the_diagonal() {
 
 #[test]
 fn a4_and_reverse_convolution_are_impossible() {
-    let a4 = families::alternating(4).unwrap().natural_instance().action();
+    let a4 = families::alternating(4)
+        .unwrap()
+        .natural_instance()
+        .action();
     assert!(!optimum(&a4).exact_possible);
     let reverse = families::from_cycles(3, 6, &["(0 1 2) / (0 5 4 3 2 1)".to_string()])
         .unwrap()
@@ -150,7 +162,11 @@ fn larger_tori_reach_the_known_optimum() {
     for n in [5, 6, 8] {
         let torus = families::torus(n, n).unwrap().natural_instance().action();
         for solver in [SolverKind::Sat, SolverKind::Ilp] {
-            assert_eq!(search(&torus, Objective::Parameters, solver).1, 3, "{n} x {n}, {solver}");
+            assert_eq!(
+                search(&torus, Objective::Parameters, solver).1,
+                3,
+                "{n} x {n}, {solver}"
+            );
         }
     }
 }

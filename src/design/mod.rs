@@ -3,6 +3,7 @@
 //! [`design_layer`] is the one entry point the command line and the batch
 //! runner use: it builds the tying matrix for the chosen method and returns
 //! a [`Layer`] with every field FORMATS.md asks for.
+pub mod bench_cases;
 mod dense;
 pub mod optimal;
 pub mod oracle;
