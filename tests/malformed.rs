@@ -1,6 +1,7 @@
 //! The malformed-input suite: each kind of broken instance or layer file is
-//! run through the real binary (`info` and `design` for instances, `verify`
-//! for layers, all three for files that cannot be read at all),
+//! run through the real binary (`info`, `design` and `compare` for
+//! instances, `verify` and `render` for layers, and every command that takes
+//! a file for files that cannot be read at all),
 //! which must exit with status 2, print a message naming the field and index,
 //! and leave no output file and no temporary file behind.
 //!
@@ -35,6 +36,8 @@ enum Command_ {
     Info,
     Design,
     Verify,
+    Render,
+    Compare,
 }
 
 impl Command_ {
@@ -43,6 +46,8 @@ impl Command_ {
             Command_::Info => "info",
             Command_::Design => "design",
             Command_::Verify => "verify",
+            Command_::Render => "render",
+            Command_::Compare => "compare",
         }
     }
 }
@@ -590,10 +595,14 @@ fn run_case(case: &Case, command: Command_, scratch: &Path) -> Outcome {
     std::fs::create_dir_all(&input_dir).unwrap();
     std::fs::create_dir_all(&out_dir).unwrap();
     let path = make_input(&case.input, &input_dir);
-    let out_path = out_dir.join("result.json");
+    let out_path = out_dir.join(if command == Command_::Render {
+        "result.svg"
+    } else {
+        "result.json"
+    });
     let mut cmd = Command::cargo_bin("paramshare").unwrap();
     cmd.arg(command.name()).arg(&path);
-    if command != Command_::Info {
+    if !matches!(command, Command_::Info | Command_::Compare) {
         cmd.arg("-o").arg(&out_path);
     }
     cmd.timeout(std::time::Duration::from_secs(60));
@@ -654,11 +663,16 @@ fn every_malformed_input_exits_2_with_its_message_and_writes_nothing() {
         let commands: Vec<Command_> = if let Some(only) = case.only {
             vec![only]
         } else if case.all {
-            vec![Command_::Info, Command_::Design, Command_::Verify]
+            vec![
+                Command_::Info,
+                Command_::Design,
+                Command_::Verify,
+                Command_::Render,
+            ]
         } else if case.layer {
-            vec![Command_::Verify]
+            vec![Command_::Verify, Command_::Render]
         } else {
-            vec![Command_::Info, Command_::Design]
+            vec![Command_::Info, Command_::Design, Command_::Compare]
         };
         if case.layer {
             // The library parser as well as the binary.
@@ -709,11 +723,19 @@ fn every_malformed_input_exits_2_with_its_message_and_writes_nothing() {
                     outcome.stderr
                 ));
             }
-            if !outcome.stderr.starts_with("paramshare: ") || !outcome.stderr.contains(case.expect)
-            {
+            // `compare` reports per instance and method: `KEY (METHOD): FILE: message`.
+            let prefixed =
+                command == Command_::Compare || outcome.stderr.starts_with("paramshare: ");
+            if !prefixed || !outcome.stderr.contains(case.expect) {
                 failures.push(format!(
                     "{label}: expected message containing {:?}, got {:?}",
                     case.expect, outcome.stderr
+                ));
+            }
+            if command != Command_::Compare && outcome.stderr.matches("FILE").count() != 1 {
+                failures.push(format!(
+                    "{label}: the message should name the file exactly once: {:?}",
+                    outcome.stderr
                 ));
             }
             if !outcome.leftovers.is_empty() {
@@ -722,7 +744,7 @@ fn every_malformed_input_exits_2_with_its_message_and_writes_nothing() {
                     outcome.leftovers
                 ));
             }
-            if command != Command_::Info && outcome.stdout_len != 0 {
+            if matches!(command, Command_::Design | Command_::Render) && outcome.stdout_len != 0 {
                 failures.push(format!("{label}: wrote to standard output"));
             }
         }
