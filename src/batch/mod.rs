@@ -229,18 +229,12 @@ pub fn result_path(out_dir: &Path, job: &BatchJob, format: ExportFormat) -> Path
     ))
 }
 
-/// Removes temporary files (`.paramshare-*.tmp`) that a killed run left in `dir`; returns how many.
+/// Removes temporary files (`.paramshare-<pid>-*.tmp`) that killed runs left
+/// in `dir`; returns how many. Temporaries of processes still running (a
+/// second batch or a `design -o` writing into the same directory) are kept:
+/// see [`crate::layer::remove_stale_temporaries`].
 pub fn remove_stale_temporaries(dir: &Path) -> std::io::Result<usize> {
-    let mut removed = 0;
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(".paramshare-") && name.ends_with(".tmp") {
-            std::fs::remove_file(entry.path())?;
-            removed += 1;
-        }
-    }
-    Ok(removed)
+    Ok(crate::layer::remove_stale_temporaries(dir))
 }
 
 /// Runs `jobs`, calling `progress` as they start and end and appending
