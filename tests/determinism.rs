@@ -96,7 +96,12 @@ fn info_and_design_are_byte_identical_across_runs_and_thread_counts() {
     for path in shipped_files {
         if path.extension().is_some_and(|e| e == "json") {
             if let Ok(inst) = Instance::read(&path) {
-                if inst.input_size * inst.output_size <= 1024 {
+                // Small layers only: every method (optimal included) runs four
+                // times per file, and a 1024-entry pooling layer of a 32x32
+                // image took minutes under sparse on a loaded machine.
+                if inst.input_size * inst.output_size <= 256
+                    && inst.input_size.max(inst.output_size) <= 32
+                {
                     files.push((path.display().to_string(), path));
                 }
             }
