@@ -188,15 +188,19 @@ impl ExactnessOracle for VerifierOracle<'_> {
     }
 }
 
+/// At most this many component swaps are returned for one pattern.
+const MAX_QUICK_WITNESSES: usize = 64;
+
 /// Automorphisms outside the target read off the pattern's connected
-/// components, without a search: if a target element g maps the component
-/// C of the first vertex onto another component C', then "g on C, g^-1 on
+/// components, without a search: if a target element g maps a component
+/// C onto another component C', then "g on C, g^-1 on
 /// C', identity elsewhere" preserves every colour (the pattern is
 /// target-invariant) and every non-edge (components have no edges between
-/// them). Returns those of them (one per target generator) that lie outside
-/// the target. Costs one union-find pass over the N x M entries; this is
-/// what keeps the search fast on sparse proposals, whose automorphism
-/// groups are huge wreath products that a full search would have to build.
+/// them). Returns those of them (one per component pair and target
+/// generator, at most [`MAX_QUICK_WITNESSES`]) that lie outside the
+/// target. Costs one union-find pass over the N x M entries; this is what
+/// keeps the search fast on sparse proposals, whose automorphism groups
+/// are huge wreath products that a full search would have to build.
 pub fn component_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
     let (n, m) = (tying.cols, tying.rows);
     let mut components = crate::group::OrbitPartition::new(n + m);
@@ -211,27 +215,33 @@ pub fn component_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
     if count < 2 {
         return Vec::new();
     }
-    let first = label[0];
-    let members: Vec<usize> = (0..n + m).filter(|&v| label[v] == first).collect();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (v, &l) in label.iter().enumerate() {
+        members[l as usize].push(v);
+    }
     let mut swaps: Vec<Perm> = Vec::new();
-    for g in target.joint_generators() {
-        let other = label[g.apply(0)];
-        if other == first {
-            continue;
-        }
-        let inverse = g.inverse();
-        let mut images: Vec<u32> = (0..(n + m) as u32).collect();
-        for &v in &members {
-            images[v] = g.apply(v) as u32;
-        }
-        for v in 0..n + m {
-            if label[v] == other {
+    let mut tried = std::collections::HashSet::new();
+    for (c, part) in members.iter().enumerate() {
+        for g in target.joint_generators() {
+            let other = label[g.apply(part[0])] as usize;
+            if other == c || !tried.insert((c.min(other), c.max(other))) {
+                continue;
+            }
+            let inverse = g.inverse();
+            let mut images: Vec<u32> = (0..(n + m) as u32).collect();
+            for &v in part {
+                images[v] = g.apply(v) as u32;
+            }
+            for &v in &members[other] {
                 images[v] = inverse.apply(v) as u32;
             }
-        }
-        let swap = Perm::from_images_unchecked(images);
-        if !target.chain().contains(&swap) && !swaps.contains(&swap) {
-            swaps.push(swap);
+            let swap = Perm::from_images_unchecked(images);
+            if !target.chain().contains(&swap) {
+                swaps.push(swap);
+                if swaps.len() >= MAX_QUICK_WITNESSES {
+                    return swaps;
+                }
+            }
         }
     }
     swaps
