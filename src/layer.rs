@@ -376,6 +376,17 @@ pub fn write_atomically(
     path: &Path,
     contents: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    // A device or pipe (`-o /dev/null`, `-o /dev/stdout`) is written in
+    // place: renaming a temporary file over it would replace the device
+    // node with a regular file (this happened to /dev/null once).
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() && !meta.is_dir() {
+            let mut w =
+                std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+            contents(&mut w)?;
+            return w.flush();
+        }
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -440,4 +451,19 @@ pub fn remove_stale_temporaries(dir: &Path) -> usize {
         }
     }
     removed
+}
+
+#[cfg(all(test, unix))]
+mod device_tests {
+    use super::write_atomically;
+    use std::io::Write;
+    use std::os::unix::fs::FileTypeExt;
+    use std::path::Path;
+
+    #[test]
+    fn writing_to_a_device_keeps_the_device() {
+        write_atomically(Path::new("/dev/null"), |w| w.write_all(b"{}\n")).unwrap();
+        let meta = std::fs::metadata("/dev/null").unwrap();
+        assert!(meta.file_type().is_char_device(), "/dev/null was replaced");
+    }
 }
