@@ -78,6 +78,12 @@ fn run(args: &[&str], instance: &Path, out: Option<&Path>, threads: Option<&str>
     }
 }
 
+/// Small shipped instances whose sparse or optimal design takes more than
+/// 15 s (release build, measured 2026-11-27): large groups or a 1024 x 1
+/// layer make the sparse search slow; they stay out of a test that runs
+/// every method four times.
+const SLOW_TO_SEARCH: &[&str] = &["nested-sets-3x4", "s20-graph-invariant", "d4-32x32-pool"];
+
 #[test]
 fn info_and_design_are_byte_identical_across_runs_and_thread_counts() {
     let dir = tempfile::tempdir().unwrap();
@@ -96,7 +102,9 @@ fn info_and_design_are_byte_identical_across_runs_and_thread_counts() {
     for path in shipped_files {
         if path.extension().is_some_and(|e| e == "json") {
             if let Ok(inst) = Instance::read(&path) {
-                if inst.input_size * inst.output_size <= 1024 {
+                if inst.input_size * inst.output_size <= 1024
+                    && !SLOW_TO_SEARCH.contains(&inst.name.as_str())
+                {
                     files.push((path.display().to_string(), path));
                 }
             }
