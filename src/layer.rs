@@ -1,10 +1,29 @@
 //! Layer files (FORMATS.md `paramshare-layer/1`): a tying matrix with its group and verdicts.
 
 use crate::action::{EdgeOrbits, GeneratorPair};
-use crate::instance::{describe, generators_json, InstanceError};
+use crate::instance::{describe, InstanceError};
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
+
+/// The fields FORMATS.md defines; any other field of a layer file is kept in [`Layer::extra`].
+const STANDARD_FIELDS: [&str; 15] = [
+    "format",
+    "instance",
+    "method",
+    "objective",
+    "input_size",
+    "output_size",
+    "generators",
+    "group_order",
+    "parameters",
+    "edges",
+    "tying",
+    "automorphism_order",
+    "closure_order",
+    "exact",
+    "optimal",
+];
 
 /// The format tag written in every layer file.
 pub const LAYER_FORMAT: &str = "paramshare-layer/1";
@@ -96,13 +115,21 @@ impl Layer {
         }
         head.insert("input_size".into(), self.input_size.into());
         head.insert("output_size".into(), self.output_size.into());
-        head.insert("generators".into(), generators_json(&self.generators));
+        // Written by `write_generators` below: a JSON tree of the images
+        // would take 72 bytes per point (2.4 GB for a 2^24-point pair).
+        head.insert("generators".into(), Value::Null);
         head.insert("group_order".into(), self.group_order.clone().into());
         head.insert("parameters".into(), self.parameters.into());
         head.insert("edges".into(), self.edges.into());
         writeln!(out, "{{")?;
         for (k, v) in &head {
-            writeln!(out, "  {}: {},", Value::from(k.as_str()), v)?;
+            if k == "generators" {
+                write!(out, "  \"generators\": ")?;
+                write_generators(out, &self.generators)?;
+                writeln!(out, ",")?;
+            } else {
+                writeln!(out, "  {}: {},", Value::from(k.as_str()), v)?;
+            }
         }
         write!(out, "  \"tying\": [")?;
         let mut line = String::new();
@@ -299,9 +326,42 @@ impl Layer {
             closure_order: string_field("closure_order")?,
             exact: bool_field("exact")?,
             optimal: bool_field("optimal")?,
-            extra: serde_json::Map::new(),
+            // fields beyond FORMATS.md (notes, search statistics) are kept, so a layer round-trips
+            extra: obj
+                .iter()
+                .filter(|(k, _)| !STANDARD_FIELDS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         })
     }
+}
+
+/// Writes generator pairs exactly as `generators_json(gens).to_string()`
+/// would, without building the JSON tree: one image at a time.
+fn write_generators(
+    out: &mut (impl Write + ?Sized),
+    gens: &[GeneratorPair],
+) -> std::io::Result<()> {
+    let mut buf = String::new();
+    out.write_all(b"[")?;
+    for (k, g) in gens.iter().enumerate() {
+        if k > 0 {
+            out.write_all(b",")?;
+        }
+        for (label, perm) in [("{\"input\":[", &g.input), ("],\"output\":[", &g.output)] {
+            buf.clear();
+            buf.push_str(label);
+            for (i, x) in perm.images().iter().enumerate() {
+                if i > 0 {
+                    buf.push(',');
+                }
+                buf.push_str(&x.to_string());
+            }
+            out.write_all(buf.as_bytes())?;
+        }
+        out.write_all(b"]}")?;
+    }
+    out.write_all(b"]")
 }
 
 /// Writes `contents` to `path` atomically: a temporary file in the same

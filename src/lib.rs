@@ -12,4 +12,5 @@ pub mod layer;
 pub mod perm;
 pub mod render;
 pub mod solve;
+pub mod tied;
 pub mod verify;

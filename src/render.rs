@@ -330,3 +330,85 @@ pub(crate) fn write_png(
     })
     .or_else(|e| result.and(Err(RenderError::Io(e))))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::Tying;
+
+    fn layer(rows: usize, cols: usize, data: Vec<i32>) -> Layer {
+        let layer_json = serde_json::json!({
+            "instance": "t", "method": "dense", "input_size": cols, "output_size": rows,
+            "generators": [],
+            "tying": data.chunks(cols).collect::<Vec<_>>(),
+        });
+        let layer = Layer::from_json_str(&layer_json.to_string()).expect("valid layer");
+        assert_eq!(layer.tying, Tying { rows, cols, data });
+        layer
+    }
+
+    /// Decodes a PNG written by `render_layer` into (width, RGB bytes).
+    fn decode(path: &Path) -> (u32, Vec<u8>) {
+        let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        (info.width, buf)
+    }
+
+    #[test]
+    fn png_cells_have_their_parameter_colours() {
+        // a circulant with a hole: the pattern is read back cell by cell
+        let l = layer(3, 4, vec![0, 1, 2, -1, 2, 0, 1, 3, 1, 2, 0, 3]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.png");
+        render_layer(&l, &path).unwrap();
+        let (width, rgb) = decode(&path);
+        let g = GridGeometry::new(3, 4, title(&l).chars().count());
+        for m in 0..3 {
+            for n in 0..4 {
+                // a pixel near the cell's corner, away from grid lines and numbers
+                let x = g.left + n as u32 * g.cell + 4;
+                let y = g.top + m as u32 * g.cell + 4;
+                let i = ((y * width + x) * 3) as usize;
+                let want = match l.tying.get(m, n) {
+                    -1 => RGBColor(255, 255, 255),
+                    p => parameter_colour(p as usize),
+                };
+                assert_eq!(
+                    (rgb[i], rgb[i + 1], rgb[i + 2]),
+                    (want.0, want.1, want.2),
+                    "cell ({m}, {n})"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn svg_has_one_rectangle_per_edge_and_labels() {
+        let l = layer(2, 2, vec![0, 1, 1, -1]);
+        let svg = layer_svg(&l).unwrap();
+        assert!(svg.starts_with("<svg"));
+        for label in ["x0", "x1", "y0", "y1"] {
+            assert!(svg.contains(&format!(">\n{label}\n<")), "{label} missing");
+        }
+        let (c0, c1) = (parameter_colour(0), parameter_colour(1));
+        let fill = |c: RGBColor| format!("fill=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2);
+        assert_eq!(svg.matches(&fill(c0)).count(), 1);
+        assert_eq!(svg.matches(&fill(c1)).count(), 2);
+    }
+
+    #[test]
+    fn colours_are_distinct_and_unknown_types_refused() {
+        let colours: std::collections::HashSet<_> = (0..60)
+            .map(parameter_colour)
+            .map(|c| (c.0, c.1, c.2))
+            .collect();
+        assert_eq!(colours.len(), 60);
+        let l = layer(1, 1, vec![0]);
+        assert!(matches!(
+            render_layer(&l, Path::new("x.gif")),
+            Err(RenderError::UnknownType(_))
+        ));
+    }
+}

@@ -1,7 +1,8 @@
 //! Crash safety: a `design -o` killed while it writes a big layer leaves the
 //! target either absent (or the old file, byte for byte) or a complete valid
 //! layer, never a partial one; the temporary file a SIGKILL leaves behind is
-//! removed by the next write into the same directory.
+//! removed by the next write into the same directory. A `batch` killed
+//! midway leaves only complete files, and a rerun finishes the rest.
 
 use paramshare::layer::Layer;
 use std::path::{Path, PathBuf};
@@ -149,4 +150,127 @@ fn temporaries_of_live_processes_are_left_alone() {
     let removed = paramshare::layer::remove_stale_temporaries(dir.path());
     assert_eq!(removed, 1);
     assert!(live.exists() && other.exists() && !dead.exists());
+}
+
+/// Every file a (possibly killed) batch left in `out`: layers parse as
+/// complete layers, JSON summaries parse; returns the temporaries left.
+fn check_batch_outputs(out: &Path, context: &str) -> Vec<String> {
+    let mut temporaries = Vec::new();
+    for entry in std::fs::read_dir(out).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(".paramshare-") && name.ends_with(".tmp") {
+            temporaries.push(name);
+        } else if name.ends_with(".layer.json") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            Layer::from_json_str(&text)
+                .unwrap_or_else(|e| panic!("{context}: {name} is partial or invalid: {e}"));
+        } else if name.ends_with(".json") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            serde_json::from_str::<serde_json::Value>(&text)
+                .unwrap_or_else(|e| panic!("{context}: {name} is partial: {e}"));
+        }
+    }
+    temporaries
+}
+
+#[test]
+fn killing_a_batch_midway_keeps_finished_results_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("instances");
+    std::fs::create_dir(&inputs).unwrap();
+    // Six trivial-group instances of 700 x 700: 490,000 distinct
+    // parameters each, a few MB of JSON, so the batch is killed mid-flight.
+    for k in 0..6 {
+        std::fs::write(
+            inputs.join(format!("big-{k}.json")),
+            format!(
+                r#"{{"name": "big-{k}", "input_size": {n}, "output_size": {n}, "generators": []}}"#,
+                n = 700 + k
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("out");
+    let batch = |out: &Path| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_paramshare"));
+        cmd.arg("batch")
+            .arg(&inputs)
+            .arg("--out")
+            .arg(out)
+            .args(["--threads", "2", "--format", "json,npy"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        cmd
+    };
+    for delay_ms in [0u64, 150] {
+        let _ = std::fs::remove_dir_all(&out);
+        let mut child = batch(&out).spawn().unwrap();
+        if delay_ms == 0 {
+            // As soon as the first layer is complete.
+            kill_when(&mut child, Duration::from_secs(60), || {
+                std::fs::read_dir(&out).is_ok_and(|d| {
+                    d.flatten()
+                        .any(|e| e.file_name().to_string_lossy().ends_with(".layer.json"))
+                })
+            });
+        } else {
+            std::thread::sleep(Duration::from_millis(delay_ms));
+            let _ = child.kill();
+            child.wait().unwrap();
+        }
+        if out.exists() {
+            let context = format!("batch killed after {delay_ms} ms");
+            check_batch_outputs(&out, &context);
+        }
+        // Run it again to the end: finished results are kept, the rest made,
+        // and the killed run's temporaries removed.
+        let status = batch(&out).status().unwrap();
+        assert!(
+            status.success(),
+            "rerun after kill at {delay_ms} ms: {status}"
+        );
+        let left = check_batch_outputs(&out, "rerun");
+        assert_eq!(left, Vec::<String>::new(), "temporaries after the rerun");
+        let layers = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".layer.json"))
+            .count();
+        assert_eq!(layers, 6);
+    }
+}
+
+#[test]
+fn a_batch_leaves_temporaries_of_running_writers_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("instances");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::write(
+        inputs.join("c4.json"),
+        r#"{"name": "c4", "input_size": 4, "output_size": 4, "generators": [{"input": [1, 2, 3, 0], "output": [1, 2, 3, 0]}]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    // A temporary of this (running) test process, as another writer would have.
+    let live = out.join(format!(".paramshare-{}-xyz.tmp", std::process::id()));
+    std::fs::write(&live, b"being written").unwrap();
+    let dead = out.join(".paramshare-4294967295-xyz.tmp");
+    std::fs::write(&dead, b"left by a killed run").unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_paramshare"))
+        .arg("batch")
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(
+        live.exists(),
+        "the batch removed a running writer's temporary"
+    );
+    assert!(!dead.exists(), "the batch kept a dead run's temporary");
 }

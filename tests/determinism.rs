@@ -78,11 +78,10 @@ fn run(args: &[&str], instance: &Path, out: Option<&Path>, threads: Option<&str>
     }
 }
 
-/// Small shipped instances whose sparse or optimal design takes more than
-/// 15 s (release build, measured 2026-11-27): large groups or a 1024 x 1
-/// layer make the sparse search slow; they stay out of a test that runs
-/// every method four times.
-const SLOW_TO_SEARCH: &[&str] = &["nested-sets-3x4", "s20-graph-invariant", "d4-32x32-pool"];
+/// Small shipped instances whose sparse design takes more than 15 s
+/// (release build, loaded machine, 2026-11-27: S4 wr S3 has order 82944);
+/// they stay out of a test that runs every method four times.
+const SLOW_TO_SEARCH: &[&str] = &["nested-sets-3x4"];
 
 #[test]
 fn info_and_design_are_byte_identical_across_runs_and_thread_counts() {
@@ -102,7 +101,11 @@ fn info_and_design_are_byte_identical_across_runs_and_thread_counts() {
     for path in shipped_files {
         if path.extension().is_some_and(|e| e == "json") {
             if let Ok(inst) = Instance::read(&path) {
-                if inst.input_size * inst.output_size <= 1024
+                // Small layers only: every method (optimal included) runs four
+                // times per file, and a 1024-entry pooling layer of a 32x32
+                // image took minutes under sparse on a loaded machine.
+                if inst.input_size * inst.output_size <= 256
+                    && inst.input_size.max(inst.output_size) <= 32
                     && !SLOW_TO_SEARCH.contains(&inst.name.as_str())
                 {
                     files.push((path.display().to_string(), path));

@@ -101,3 +101,18 @@ fn expanded_channels_copy_the_pattern_per_channel_pair() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(!tmp.path().join("x.json").exists());
 }
+
+#[test]
+fn layer_files_keep_their_extra_fields_when_read_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inst = cyclic_instance(tmp.path(), 4, (1, 1));
+    let path = tmp.path().join("s.json");
+    assert!(design(&inst, &path, &["--method", "sparse"])
+        .status
+        .success());
+    let text = std::fs::read_to_string(&path).unwrap();
+    let layer = Layer::read(&path).unwrap();
+    // the sparse design explains why it is not exact in "notes"
+    assert!(layer.extra.contains_key("notes"), "{text}");
+    assert_eq!(layer.to_json_string(), text);
+}

@@ -168,6 +168,26 @@ fn symmetric_alternating_dihedral_cyclic_orders() {
 }
 
 #[test]
+fn groups_needing_many_generators() {
+    // 2^12 on 24 points: every stabiliser needs more generators than the
+    // random phase gives a level, so the deterministic check must add them.
+    let gens: Vec<Perm> = (0..12)
+        .map(|i| Perm::parse_cycles(&format!("({} {})", 2 * i, 2 * i + 1), 24).unwrap())
+        .collect();
+    let chain = StabilizerChain::new(24, &gens);
+    assert_eq!(chain.order(), big(1 << 12));
+    assert!(!chain.is_semiregular() && !chain.is_transitive());
+    assert_eq!(chain.orbits().len(), 12);
+    // One element with cycles of lengths 2, 4, 3, 5 generates a cyclic group of order 60.
+    let mixed = Perm::parse_cycles("(0 1)(2 3 4 5)(6 7 8)(9 10 11 12 13)", 14).unwrap();
+    assert_eq!(
+        StabilizerChain::new(14, std::slice::from_ref(&mixed)).order(),
+        mixed.order()
+    );
+    assert_eq!(mixed.order(), big(60));
+}
+
+#[test]
 fn regular_and_free_actions() {
     let cyclic = StabilizerChain::new(7, &named::cyclic(7));
     assert!(cyclic.is_regular() && cyclic.is_semiregular() && cyclic.is_transitive());

@@ -58,3 +58,23 @@ fn layer_parser_sizes_the_matrix_by_the_rows_present() {
         "tying[0]: has length 0, expected input_size = 16777216"
     );
 }
+
+#[test]
+fn layer_writer_streams_generators_byte_for_byte_as_before() {
+    // The writer no longer builds a JSON tree of the generators (72 bytes
+    // per point); its bytes must equal what the tree printed.
+    use paramshare::design::{design_layer, DesignOptions, Method};
+    use paramshare::instance::{generators_json, Instance};
+    for text in [
+        r#"{"name": "c4", "input_size": 4, "output_size": 4, "generators": [{"input": [1, 2, 3, 0], "output": [1, 2, 3, 0]}]}"#,
+        r#"{"name": "two", "input_size": 3, "output_size": 2, "generators": [{"input": [1, 0, 2], "output": [1, 0]}, {"input": [0, 2, 1], "output": [0, 1]}]}"#,
+        r#"{"name": "none", "input_size": 2, "output_size": 0, "generators": []}"#,
+    ] {
+        let inst = Instance::from_json_str(text).unwrap();
+        let layer =
+            design_layer(&inst, &inst.action(), &DesignOptions::new(Method::Dense)).unwrap();
+        let written = layer.to_json_string();
+        let expected = format!("  \"generators\": {},\n", generators_json(&inst.generators));
+        assert!(written.contains(&expected), "{written}");
+    }
+}

@@ -1,6 +1,7 @@
 //! The verifier's automorphism orders against nauty's dreadnaut (an oracle no one here wrote).
 //!
-//! For every small instance in `instances/` and a set of family instances:
+//! For every small instance in `instances/` and `tests/data/` (the Rubik's
+//! cube group) and a set of family instances:
 //! the dense design and seeded random G-invariant sub-patterns (random
 //! subsets of edge orbits, each its own colour) are exported with
 //! `write_dreadnaut` and the orders compared. Needs `dreadnaut` (Debian
@@ -10,7 +11,7 @@ use num_bigint::BigUint;
 use paramshare::instance::families::{self, SideAction};
 use paramshare::instance::Instance;
 use paramshare::layer::Tying;
-use paramshare::verify::{verify_exact, write_dreadnaut, Structure};
+use paramshare::verify::{automorphisms, verify_exact, write_dreadnaut, Structure};
 use rand::{Rng, SeedableRng};
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -72,10 +73,15 @@ fn orders_agree(printed: &str, ours: &BigUint) -> bool {
 
 fn instances() -> Vec<Instance> {
     let mut list = Vec::new();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("instances");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = ["instances", "tests/data"]
+        .iter()
+        .flat_map(|d| {
+            std::fs::read_dir(root.join(d))
+                .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_else(|_| Vec::new())
+        })
+        .collect();
     files.sort();
     for path in files {
         if path.extension().and_then(|e| e.to_str()) == Some("json") {
@@ -148,6 +154,12 @@ fn orders_agree_with_dreadnaut() {
         for (k, tying) in patterns.iter().enumerate() {
             let ours = verify_exact(tying, &action).unwrap().automorphism_order;
             let structure = Structure::from_tying(tying);
+            let unseeded = automorphisms(&structure, &[]).unwrap().order;
+            assert_eq!(
+                unseeded, ours,
+                "{} pattern {k}: search without G",
+                inst.name
+            );
             let theirs = dreadnaut_order(&structure);
             assert!(
                 orders_agree(&theirs, &ours),

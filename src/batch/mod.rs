@@ -12,7 +12,8 @@ mod summary;
 
 pub use plot::write_plot;
 pub use summary::{
-    csv_summary, json_summary, markdown_summary, sort_rows, write_summaries, RowStatus, SummaryRow,
+    comparison_table, csv_summary, json_summary, markdown_summary, sort_rows, write_summaries,
+    RowStatus, SummaryRow,
 };
 
 use crate::design::{design_layer, DesignOptions, Method, Objective};
@@ -77,15 +78,22 @@ pub struct BatchConfig {
     pub expand_channels: bool,
     /// Worker threads (0: rayon's default, one per core).
     pub threads: usize,
+    /// How each layer is designed.
+    pub design: DesignSettings,
+}
+
+/// The design options every job of a batch shares.
+#[derive(Clone, Debug, Default)]
+pub struct DesignSettings {
     /// What the optimal design minimises.
     pub objective: Objective,
     /// Each search stops after this long with the best pattern found (`optimal: false`).
     pub time_limit: Option<Duration>,
 }
 
-impl BatchConfig {
+impl DesignSettings {
     /// The design options of one job.
-    fn design_options(&self, method: Method) -> DesignOptions {
+    pub fn options(&self, method: Method) -> DesignOptions {
         let mut options = DesignOptions::new(method);
         options.objective = self.objective;
         options.time_limit = self.time_limit;
@@ -221,18 +229,12 @@ pub fn result_path(out_dir: &Path, job: &BatchJob, format: ExportFormat) -> Path
     ))
 }
 
-/// Removes temporary files (`.paramshare-*.tmp`) that a killed run left in `dir`; returns how many.
+/// Removes temporary files (`.paramshare-<pid>-*.tmp`) that killed runs left
+/// in `dir`; returns how many. Temporaries of processes still running (a
+/// second batch or a `design -o` writing into the same directory) are kept:
+/// see [`crate::layer::remove_stale_temporaries`].
 pub fn remove_stale_temporaries(dir: &Path) -> std::io::Result<usize> {
-    let mut removed = 0;
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(".paramshare-") && name.ends_with(".tmp") {
-            std::fs::remove_file(entry.path())?;
-            removed += 1;
-        }
-    }
-    Ok(removed)
+    Ok(crate::layer::remove_stale_temporaries(dir))
 }
 
 /// Runs `jobs`, calling `progress` as they start and end and appending
@@ -287,6 +289,63 @@ pub fn fill_interrupted(jobs: &[BatchJob], rows: &mut Vec<SummaryRow>) {
 /// The write gate held while a finished job's files are written and its row recorded.
 type WriteGuard<'a> = Option<std::sync::RwLockReadGuard<'a, ()>>;
 
+/// Designs every job in parallel on `threads` workers (0: one per core)
+/// without writing anything; one row per job, in job order.
+pub fn design_rows(
+    jobs: &[BatchJob],
+    settings: &DesignSettings,
+    threads: usize,
+) -> Result<Vec<SummaryRow>, rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    Ok(pool.install(|| {
+        jobs.par_iter()
+            .with_max_len(1)
+            .map(|job| design_row(job, settings))
+            .collect()
+    }))
+}
+
+/// Designs one job without writing anything; an error row if it fails.
+pub fn design_row(job: &BatchJob, settings: &DesignSettings) -> SummaryRow {
+    if let Some(problem) = &job.problem {
+        return SummaryRow::failed(job, RowStatus::Error, problem);
+    }
+    let outcome = std::panic::catch_unwind(|| -> Result<SummaryRow, String> {
+        let instance =
+            Instance::read(&job.path).map_err(|e| format!("{}: {e}", job.path.display()))?;
+        let start = Instant::now();
+        let layer = design_layer(&instance, &instance.action(), &settings.options(job.method))
+            .map_err(|e| e.to_string())?;
+        let seconds = start.elapsed().as_secs_f64();
+        Ok(SummaryRow::from_layer(
+            job,
+            &instance,
+            &layer,
+            Some(seconds),
+        ))
+    });
+    match outcome {
+        Ok(Ok(row)) => row,
+        Ok(Err(message)) => SummaryRow::failed(job, RowStatus::Error, &message),
+        Err(panic) => SummaryRow::failed(
+            job,
+            RowStatus::Error,
+            &format!("internal error (panic): {}", panic_message(panic.as_ref())),
+        ),
+    }
+}
+
+/// The text of a caught panic.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
 /// Runs one job; `None` if the batch was cancelled before its files were
 /// written. A job that wrote files returns the write gate still held.
 fn run_job<'c>(
@@ -304,11 +363,7 @@ fn run_job<'c>(
         Ok(Ok(row)) => row,
         Ok(Err(message)) => Some((SummaryRow::failed(job, RowStatus::Error, &message), None)),
         Err(panic) => {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".into());
+            let message = panic_message(panic.as_ref());
             Some((
                 SummaryRow::failed(
                     job,
@@ -351,7 +406,7 @@ fn run_job_inner<'c>(
     } else {
         ChannelExpansion::NONE
     };
-    let options = config.design_options(job.method);
+    let options = config.design.options(job.method);
     let reused = if config.force {
         None
     } else {

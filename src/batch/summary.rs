@@ -55,6 +55,8 @@ pub struct SummaryRow {
     pub status: RowStatus,
     /// Why the job failed; empty for `ok`.
     pub error: String,
+    /// The layer's `notes` (why it is not exact, whether a search was stopped early).
+    pub notes: Vec<String>,
     /// Design time in seconds; absent when the layer was reused.
     pub seconds: Option<f64>,
     /// Whether an earlier run's layer file was kept.
@@ -84,6 +86,17 @@ impl SummaryRow {
             closure_order: layer.closure_order.clone(),
             status: RowStatus::Ok,
             error: String::new(),
+            notes: layer
+                .extra
+                .get("notes")
+                .and_then(|v| v.as_array())
+                .map(|notes| {
+                    notes
+                        .iter()
+                        .filter_map(|n| n.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
             seconds,
             reused: seconds.is_none(),
         }
@@ -106,6 +119,7 @@ impl SummaryRow {
             closure_order: None,
             status,
             error: reason.to_string(),
+            notes: Vec::new(),
             seconds: None,
             reused: false,
         }
@@ -173,6 +187,116 @@ pub fn markdown_summary(rows: &[SummaryRow]) -> String {
             time_text(r),
         ));
     }
+    let noted: Vec<&SummaryRow> = rows.iter().filter(|r| !r.notes.is_empty()).collect();
+    if !noted.is_empty() {
+        out.push_str("\nNotes:\n\n");
+        for r in noted {
+            for note in &r.notes {
+                out.push_str(&format!("- {} ({}): {}\n", r.instance, r.method, note));
+            }
+        }
+    }
+    out
+}
+
+/// `this / dense` as a ratio with three significant digits, or empty.
+fn ratio(this: Option<f64>, dense: Option<f64>) -> String {
+    match (this, dense) {
+        (Some(t), Some(d)) if d > 0.0 => {
+            let r = t / d;
+            if r >= 0.995 {
+                format!("{r:.2}")
+            } else {
+                format!("{r:.3} (1/{:.1})", 1.0 / r)
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// A plain-text table for the terminal: one line per `ok` row (others are
+/// left out), with the parameters and edges of each method as a ratio of
+/// the dense design's (`0.250 (1/4.0)` means four times fewer).
+pub fn comparison_table(rows: &[SummaryRow]) -> String {
+    let header = [
+        "instance",
+        "N",
+        "M",
+        "|G|",
+        "method",
+        "params",
+        "edges",
+        "params/dense",
+        "edges/dense",
+        "exact",
+        "optimal",
+        "|Aut|",
+        "seconds",
+    ];
+    let mut table: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+    let mut notes = Vec::new();
+    for r in rows {
+        if r.status != RowStatus::Ok {
+            notes.push(format!(
+                "{} ({}): {}: {}",
+                r.instance,
+                r.method,
+                r.status.name(),
+                r.error
+            ));
+            continue;
+        }
+        let dense = rows
+            .iter()
+            .find(|d| d.instance == r.instance && d.method == "dense" && d.status == RowStatus::Ok);
+        table.push(vec![
+            r.instance.clone(),
+            opt(&r.input_size),
+            opt(&r.output_size),
+            opt(&r.group_order),
+            r.method.clone(),
+            opt(&r.parameters),
+            opt(&r.edges),
+            ratio(
+                r.parameters.map(|p| p as f64),
+                dense.and_then(|d| d.parameters.map(|p| p as f64)),
+            ),
+            ratio(
+                r.edges.map(|e| e as f64),
+                dense.and_then(|d| d.edges.map(|e| e as f64)),
+            ),
+            yes_no(r.exact).to_string(),
+            yes_no(r.optimal).to_string(),
+            opt(&r.automorphism_order),
+            time_text(r),
+        ]);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            table
+                .iter()
+                .map(|row| row[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let numeric = |c: usize| matches!(c, 1 | 2 | 3 | 5 | 6 | 11 | 12);
+    let mut out = String::new();
+    for (i, row) in table.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                if numeric(c) && i > 0 {
+                    format!("{cell:>w$}", w = widths[c])
+                } else {
+                    format!("{cell:<w$}", w = widths[c])
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
     out
 }
 
@@ -187,7 +311,7 @@ fn csv_field(s: &str) -> String {
 /// The summary as CSV (RFC 4180 quoting), `seconds` and `reused` last.
 pub fn csv_summary(rows: &[SummaryRow]) -> String {
     let mut out = String::from(
-        "instance,file,input_size,output_size,group_order,method,parameters,edges,exact,optimal,automorphism_order,closure_order,status,error,seconds,reused\n",
+        "instance,file,input_size,output_size,group_order,method,parameters,edges,exact,optimal,automorphism_order,closure_order,status,error,notes,seconds,reused\n",
     );
     for r in rows {
         let fields = [
@@ -205,6 +329,7 @@ pub fn csv_summary(rows: &[SummaryRow]) -> String {
             opt(&r.closure_order),
             r.status.name().to_string(),
             r.error.clone(),
+            r.notes.join(" | "),
             r.seconds.map_or(String::new(), |s| format!("{s:.6}")),
             r.reused.to_string(),
         ];

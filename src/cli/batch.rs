@@ -6,9 +6,9 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use paramshare::batch::{
     collect_instance_files, fill_interrupted, parse_methods, plan_jobs, remove_stale_temporaries,
     run_jobs, sort_rows, write_plot, write_summaries, BatchConfig, BatchControl, BatchJob,
-    BatchProgress, RowStatus, SummaryRow,
+    BatchProgress, DesignSettings, RowStatus, SummaryRow,
 };
-use paramshare::design::Objective;
+use paramshare::design::{Method, Objective};
 use paramshare::export::ExportFormat;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
@@ -156,25 +156,44 @@ fn write_reports(out: &Path, rows: &mut [SummaryRow], methods: &[&str]) -> Resul
     })
 }
 
+/// The design settings from `--objective` and `--time-limit`.
+pub fn design_settings(objective: &str, time_limit: Option<f64>) -> DesignSettings {
+    DesignSettings {
+        objective: if objective == "parameters" {
+            Objective::Parameters
+        } else {
+            Objective::Edges
+        },
+        time_limit: time_limit.map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9))),
+    }
+}
+
 enum Event {
     Done(Result<(), String>),
     Interrupted,
 }
 
-pub fn run(args: BatchArgs) -> Result<i32, Failure> {
+/// The methods of `--methods` and one job per instance file and method.
+pub fn plan(inputs: &[PathBuf], methods: &str) -> Result<(Vec<Method>, Vec<BatchJob>), Failure> {
     let methods =
-        parse_methods(&args.methods).map_err(|e| Failure::bad_input(format!("--methods: {e}")))?;
-    let files = collect_instance_files(&args.inputs)
+        parse_methods(methods).map_err(|e| Failure::bad_input(format!("--methods: {e}")))?;
+    let files = collect_instance_files(inputs)
         .map_err(|e| Failure::bad_input(format!("cannot list the inputs: {e}")))?;
     if files.is_empty() {
         return Err(Failure::bad_input("no instance files found"));
     }
+    let jobs = plan_jobs(&files, &methods);
+    Ok((methods, jobs))
+}
+
+pub fn run(args: BatchArgs) -> Result<i32, Failure> {
+    let (methods, jobs) = plan(&args.inputs, &args.methods)?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Failure::failed(format!("cannot create {}: {e}", args.out.display())))?;
     // a run killed by SIGKILL may leave temporary files; they never hold a finished result
     remove_stale_temporaries(&args.out)
         .map_err(|e| Failure::failed(format!("cannot clean {}: {e}", args.out.display())))?;
-    let jobs = Arc::new(plan_jobs(&files, &methods));
+    let jobs = Arc::new(jobs);
     let threads = if args.threads == 0 {
         rayon::current_num_threads()
     } else {
@@ -187,14 +206,7 @@ pub fn run(args: BatchArgs) -> Result<i32, Failure> {
         formats: args.format.clone(),
         expand_channels: args.expand_channels,
         threads,
-        objective: if args.objective == "parameters" {
-            Objective::Parameters
-        } else {
-            Objective::Edges
-        },
-        time_limit: args
-            .time_limit
-            .map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9))),
+        design: design_settings(&args.objective, args.time_limit),
     });
     let control = Arc::new(BatchControl::default());
     let rows = Arc::new(Mutex::new(Vec::new()));

@@ -1,5 +1,6 @@
 //! Command-line parsing and dispatch; each subcommand lives in its own module.
 mod batch;
+mod compare;
 mod design;
 mod export_args;
 mod info;
@@ -32,6 +33,7 @@ enum Command {
     Info(info::InfoArgs),
     Design(design::DesignArgs),
     Batch(batch::BatchArgs),
+    Compare(compare::CompareArgs),
     Render(render::RenderArgs),
     Instance(instance::InstanceArgs),
     Verify(verify::VerifyArgs),
@@ -51,6 +53,7 @@ pub fn run() -> i32 {
         Command::Info(args) => info::run(args),
         Command::Design(args) => design::run(args),
         Command::Batch(args) => batch::run(args),
+        Command::Compare(args) => compare::run(args),
         Command::Render(args) => render::run(args),
         Command::Instance(args) => instance::run(args),
         Command::Verify(args) => verify::run(args),

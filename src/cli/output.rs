@@ -1,6 +1,7 @@
 //! Exit statuses, error reporting and atomic output for the command line.
 
 use paramshare::instance::{Instance, InstanceError};
+use paramshare::layer::Layer;
 use std::fmt;
 use std::path::Path;
 
@@ -43,6 +44,14 @@ impl Failure {
 /// Reads an instance, turning any problem into a status-2 failure naming the file.
 pub fn read_instance(path: &Path) -> Result<Instance, Failure> {
     Instance::read(path).map_err(|e| match e {
+        InstanceError::Io { .. } => Failure::bad_input(e.to_string()),
+        other => Failure::bad_input(format!("{}: {other}", path.display())),
+    })
+}
+
+/// Reads a layer file, turning any problem into a status-2 failure naming the file once.
+pub fn read_layer(path: &Path) -> Result<Layer, Failure> {
+    Layer::read(path).map_err(|e| match e {
         InstanceError::Io { .. } => Failure::bad_input(e.to_string()),
         other => Failure::bad_input(format!("{}: {other}", path.display())),
     })

@@ -1,8 +1,7 @@
 //! `paramshare render`: draw a layer's tying matrix as an SVG or PNG picture.
 
-use super::output::Failure;
+use super::output::{read_layer, Failure};
 use clap::Args;
-use paramshare::layer::Layer;
 use paramshare::render::{render_layer, RenderError};
 use std::path::PathBuf;
 
@@ -24,8 +23,7 @@ pub struct RenderArgs {
 }
 
 pub fn run(args: RenderArgs) -> Result<i32, Failure> {
-    let layer = Layer::read(&args.layer)
-        .map_err(|e| Failure::bad_input(format!("{}: {e}", args.layer.display())))?;
+    let layer = read_layer(&args.layer)?;
     render_layer(&layer, &args.output).map_err(|e| match e {
         RenderError::UnknownType(_) | RenderError::TooLarge { .. } => {
             Failure::bad_input(e.to_string())

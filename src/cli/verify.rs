@@ -1,6 +1,6 @@
 //! `paramshare verify`: prove a layer exact, or show the extra symmetry it has.
 
-use super::output::{write_output, Failure};
+use super::output::{read_layer, write_output, Failure};
 use clap::Args;
 use paramshare::action::JointAction;
 use paramshare::layer::{Layer, Tying};
@@ -45,8 +45,7 @@ pub struct VerifyArgs {
 }
 
 pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
-    let layer = Layer::read(&args.layer)
-        .map_err(|e| Failure::bad_input(format!("{}: {e}", args.layer.display())))?;
+    let layer = read_layer(&args.layer)?;
     let action = JointAction::new(
         layer.input_size,
         layer.output_size,

@@ -3,6 +3,7 @@
 //! [`design_layer`] is the one entry point the command line and the batch
 //! runner use: it builds the tying matrix for the chosen method and returns
 //! a [`Layer`] with every field FORMATS.md asks for.
+pub mod bench_cases;
 mod dense;
 pub mod optimal;
 pub mod oracle;
@@ -251,8 +252,8 @@ fn record_search(
     extra.insert("cuts".into(), p.cuts.into());
 }
 
-/// The closure of G (Aut of the dense design) as a joint action.
-fn closure_action(action: &JointAction, closure: &Verdict) -> JointAction {
+/// The closure of G (Aut of the dense design, from its verdict) as a joint action.
+pub fn closure_action(action: &JointAction, closure: &Verdict) -> JointAction {
     let (n, m) = (action.input_size(), action.output_size());
     let pairs = closure
         .generators

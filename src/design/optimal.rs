@@ -123,6 +123,32 @@ pub fn moved_orbits(pi: &Perm, orbits: &EdgeOrbits) -> Vec<u32> {
         .collect()
 }
 
+/// Transpositions of two points of one orbit on one side (fixing all
+/// else) that lie outside the target: one per orbit of size two or more.
+/// Each gives the cut "some chosen orbit touches this orbit's points", so
+/// the solver never proposes patterns with isolated, swappable points.
+fn side_transpositions(target: &JointAction) -> Vec<Perm> {
+    let n = target.input_size();
+    let total = n + target.output_size();
+    let input_orbits = target.input_orbits();
+    let output_orbits = target.output_orbits();
+    let shifted = output_orbits
+        .iter()
+        .map(|o| o.iter().map(|&x| x + n).collect::<Vec<_>>());
+    input_orbits
+        .iter()
+        .cloned()
+        .chain(shifted)
+        .filter(|o| o.len() >= 2)
+        .map(|o| {
+            let mut images: Vec<u32> = (0..total as u32).collect();
+            images.swap(o[0], o[1]);
+            Perm::from_images_unchecked(images)
+        })
+        .filter(|t| !target.chain().contains(t))
+        .collect()
+}
+
 /// Searches for the cheapest exact pattern. `target` is the group the
 /// pattern's automorphism group must equal (G, or its closure when G is
 /// not achievable); its orbits on N x M must be `orbits`.
@@ -163,6 +189,18 @@ pub fn search_optimal(
     }
     let mut conjugators: Vec<Perm> = q.generators().to_vec();
     conjugators.extend(q.generators().iter().map(Perm::inverse));
+    for t in side_transpositions(target) {
+        let moved = moved_orbits(&t, orbits);
+        if !moved.is_empty() {
+            solver.add_clause(
+                &moved
+                    .iter()
+                    .map(|&o| Lit::pos(o as usize))
+                    .collect::<Vec<_>>(),
+            );
+            progress.cuts += 1;
+        }
+    }
     loop {
         if (settings.stop)() {
             return finish(all, total, false, progress.bound, progress);

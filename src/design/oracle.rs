@@ -163,6 +163,11 @@ impl<'a> VerifierOracle<'a> {
 
 impl ExactnessOracle for VerifierOracle<'_> {
     fn check(&self, tying: &Tying) -> Result<Check, OracleError> {
+        let mut quick = component_swaps(tying, self.target);
+        quick.extend(twin_swaps(tying, self.target));
+        if !quick.is_empty() {
+            return Ok(Check::Witnesses(quick));
+        }
         let structure = crate::verify::Structure::from_tying(tying);
         let aut = crate::verify::automorphisms(&structure, self.target.joint_generators())
             .map_err(|e| OracleError::Verifier(e.to_string()))?;
@@ -180,5 +185,175 @@ impl ExactnessOracle for VerifierOracle<'_> {
             ));
         }
         Ok(Check::Witnesses(witnesses))
+    }
+}
+
+/// At most this many component swaps are returned for one pattern.
+const MAX_QUICK_WITNESSES: usize = 64;
+
+/// Automorphisms outside the target read off the pattern's connected
+/// components, without a search: if a target element g maps a component
+/// C onto another component C', then "g on C, g^-1 on
+/// C', identity elsewhere" preserves every colour (the pattern is
+/// target-invariant) and every non-edge (components have no edges between
+/// them). Returns those of them (one per component pair and target
+/// generator, at most [`MAX_QUICK_WITNESSES`]) that lie outside the
+/// target. Costs one union-find pass over the N x M entries; this is what
+/// keeps the search fast on sparse proposals, whose automorphism groups
+/// are huge wreath products that a full search would have to build.
+pub fn component_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
+    let (n, m) = (tying.cols, tying.rows);
+    let mut components = crate::group::OrbitPartition::new(n + m);
+    for row in 0..m {
+        for col in 0..n {
+            if tying.get(row, col) >= 0 {
+                components.union(col, n + row);
+            }
+        }
+    }
+    let (label, count) = components.class_indices();
+    if count < 2 {
+        return Vec::new();
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (v, &l) in label.iter().enumerate() {
+        members[l as usize].push(v);
+    }
+    let mut swaps: Vec<Perm> = Vec::new();
+    let mut tried = std::collections::HashSet::new();
+    for (c, part) in members.iter().enumerate() {
+        for g in target.joint_generators() {
+            let other = label[g.apply(part[0])] as usize;
+            if other == c || !tried.insert((c.min(other), c.max(other))) {
+                continue;
+            }
+            let inverse = g.inverse();
+            let mut images: Vec<u32> = (0..(n + m) as u32).collect();
+            for &v in part {
+                images[v] = g.apply(v) as u32;
+            }
+            for &v in &members[other] {
+                images[v] = inverse.apply(v) as u32;
+            }
+            let swap = Perm::from_images_unchecked(images);
+            if !target.chain().contains(&swap) {
+                swaps.push(swap);
+                if swaps.len() >= MAX_QUICK_WITNESSES {
+                    return swaps;
+                }
+            }
+        }
+    }
+    swaps
+}
+
+/// Transpositions of twins outside the target: two inputs whose columns
+/// are equal entry by entry (same colour to every output), or two outputs
+/// whose rows are equal, can be swapped alone. One per twin class.
+pub fn twin_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
+    let (n, m) = (tying.cols, tying.rows);
+    let mut swaps = Vec::new();
+    let columns: Vec<Vec<i32>> = (0..n)
+        .map(|c| (0..m).map(|r| tying.get(r, c)).collect())
+        .collect();
+    let rows: Vec<&[i32]> = (0..m).map(|r| &tying.data[r * n..(r + 1) * n]).collect();
+    let mut consider = |pairs: Vec<(usize, usize)>| {
+        for (a, b) in pairs {
+            let mut images: Vec<u32> = (0..(n + m) as u32).collect();
+            images.swap(a, b);
+            let swap = Perm::from_images_unchecked(images);
+            if !target.chain().contains(&swap) {
+                swaps.push(swap);
+            }
+        }
+    };
+    consider(twin_pairs(&columns, 0));
+    consider(twin_pairs(&rows, n));
+    swaps
+}
+
+/// For each class of equal items (two or more), the first two indices plus `offset`.
+fn twin_pairs<T: AsRef<[i32]>>(items: &[T], offset: usize) -> Vec<(usize, usize)> {
+    let mut first: std::collections::HashMap<&[i32], (usize, bool)> =
+        std::collections::HashMap::new();
+    let mut pairs = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match first.get_mut(item.as_ref()) {
+            None => {
+                first.insert(item.as_ref(), (i, false));
+            }
+            Some((j, paired)) => {
+                if !*paired {
+                    *paired = true;
+                    pairs.push((*j + offset, i + offset));
+                }
+            }
+        }
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::GeneratorPair;
+
+    #[test]
+    fn component_swaps_are_automorphisms_outside_the_group() {
+        let shift = Perm::from_images(&[1, 2, 3, 0]).unwrap();
+        let c4 = JointAction::new(
+            4,
+            4,
+            vec![GeneratorPair {
+                input: shift.clone(),
+                output: shift,
+            }],
+        );
+        // Edges (n, n) and (n, n + 2): two components {0, 2} and {1, 3} on each side.
+        let mut data = vec![-1; 16];
+        for n in 0..4 {
+            data[n * 4 + n] = 0;
+            data[((n + 2) % 4) * 4 + n] = 1;
+        }
+        let tying = Tying {
+            rows: 4,
+            cols: 4,
+            data,
+        };
+        let swaps = component_swaps(&tying, &c4);
+        assert!(!swaps.is_empty());
+        let all = BruteForceOracle::all_automorphisms(&tying);
+        for s in &swaps {
+            assert!(all.contains(s), "{s} is not an automorphism");
+            assert!(!c4.chain().contains(s));
+        }
+        // The connected pattern (edges (n, n) and (n, n + 1)) has none.
+        let mut data = vec![-1; 16];
+        for n in 0..4 {
+            data[n * 4 + n] = 0;
+            data[((n + 1) % 4) * 4 + n] = 1;
+        }
+        let connected = Tying {
+            rows: 4,
+            cols: 4,
+            data,
+        };
+        assert!(component_swaps(&connected, &c4).is_empty());
+        assert!(twin_swaps(&connected, &c4).is_empty());
+    }
+
+    #[test]
+    fn twins_are_found_on_both_sides() {
+        let trivial = JointAction::new(3, 2, Vec::new());
+        // Inputs 0 and 2 have equal columns; the outputs' rows differ.
+        let tying = Tying {
+            rows: 2,
+            cols: 3,
+            data: vec![0, 1, 0, 2, -1, 2],
+        };
+        let swaps = twin_swaps(&tying, &trivial);
+        assert_eq!(swaps, vec![Perm::parse_cycles("(0 2)", 5).unwrap()]);
+        let all = BruteForceOracle::all_automorphisms(&tying);
+        assert!(all.contains(&swaps[0]));
     }
 }

@@ -23,19 +23,25 @@
 //!    membership are exact, and the fixed seed makes the base and the
 //!    generators the same on every run.
 //!
-//! Transversals: each basic orbit has a Schreier tree (one edge label per
-//! point, the tree also uses generator inverses), and while memory allows
-//! (at most [`EXPLICIT_BUDGET`] stored images per chain) the inverse coset
-//! representatives are also stored explicitly, so that a sift costs one
-//! composition per level instead of one per tree edge. Sifting is lazy: the
-//! residue is a word of image arrays, base images are computed through it
-//! and the full permutation is formed only at the end (or the identity test
-//! exits at the first moved point).
+//! Transversals: each basic orbit has a breadth-first Schreier tree (one
+//! edge label per point; the tree also uses generator inverses), and the
+//! inverse coset representatives are stored as image arrays, so that a sift
+//! costs one composition per level instead of one per tree edge. When they
+//! do not all fit in [`EXPLICIT_BUDGET`] (64 MiB per chain), only every
+//! `stride`-th point along the tree paths is stored and the others walk
+//! fewer than `stride` edges to one. Sifting is lazy: the residue is a word
+//! of image arrays, base images are computed through it and the full
+//! permutation is formed only at the end (or the identity test exits at the
+//! first moved point).
 //!
-//! Where it is still slow: levels too large for explicit transversals
-//! (orbits of thousands of points on tens of thousands of points) sift along
-//! Schreier-tree paths, and the final identity test of every Schreier
-//! generator costs `degree` times the word length.
+//! Stabilisers of points that are not a prefix of the base are built again
+//! with that prefix; since the order is then known, the random phase alone
+//! is enough whenever its orbit lengths multiply to the order.
+//!
+//! Where it is still slow: the identity test that ends the sift of every
+//! Schreier generator costs `degree` times the word length, so large
+//! degrees with long bases (S_50 on 50 x 50 index pairs, inputs and outputs
+//! together: 5000 points, base length 49) take about a second.
 
 use crate::perm::Perm;
 use num_bigint::BigUint;
@@ -88,6 +94,16 @@ impl<'a> Word<'a> {
     }
 }
 
+/// Memory for explicit coset representatives, shared by a chain's levels.
+#[derive(Clone, Debug)]
+struct Storage {
+    /// Image entries still available.
+    left: usize,
+    /// A point's inverse representative is stored when its Schreier-tree
+    /// path to the base point or to a stored point has this many edges.
+    stride: usize,
+}
+
 /// One level of the chain: the stabiliser of the earlier base points.
 #[derive(Clone, Debug)]
 struct Level {
@@ -101,35 +117,30 @@ struct Level {
     /// Schreier-tree edge that reached it: `2k` for `gens[k]`, `2k + 1` for
     /// `gens_inv[k]`, applied to its parent.
     label: Vec<u32>,
-    /// For each orbit point, its index in `orbit`.
-    position: Vec<u32>,
-    /// `u_x^-1` for the orbit point at index `i`, stored at `i * degree..`,
-    /// while the chain's explicit budget allows.
-    explicit_inv: Option<Vec<u32>>,
+    /// For each point whose `u_x^-1` is stored, its slot in `stored`; else `NOT_STORED`.
+    slot: Vec<u32>,
+    /// The stored inverse coset representatives, `degree` images per slot.
+    stored: Vec<u32>,
     /// Schreier generators (orbit[i], gens[k]) with `i < checked_points`
     /// and `k < checked_gens` have been sifted successfully.
     checked_points: usize,
     checked_gens: usize,
 }
 
+const NOT_STORED: u32 = u32::MAX;
+
 impl Level {
-    fn new(base_point: usize, degree: usize, budget: &mut usize) -> Level {
+    fn new(base_point: usize, degree: usize) -> Level {
         let mut label = vec![NOT_IN_ORBIT; degree];
         label[base_point] = ROOT;
-        let mut position = vec![NOT_IN_ORBIT; degree];
-        position[base_point] = 0;
-        let explicit_inv = (*budget >= degree).then(|| {
-            *budget -= degree;
-            (0..degree as u32).collect()
-        });
         Level {
             base_point,
             gens: Vec::new(),
             gens_inv: Vec::new(),
             orbit: vec![base_point],
             label,
-            position,
-            explicit_inv,
+            slot: vec![NOT_STORED; degree],
+            stored: Vec::new(),
             checked_points: 0,
             checked_gens: 0,
         }
@@ -161,67 +172,90 @@ impl Level {
 
     /// Adds a strong generator and extends the orbit and its tree (old
     /// points keep their edges, so old coset representatives are unchanged).
-    fn add_gen(&mut self, g: Perm, budget: &mut usize) {
+    fn add_gen(&mut self, g: Perm, storage: &mut Storage) {
         self.gens_inv.push(g.inverse());
         self.gens.push(g);
         let k = (self.gens.len() - 1) as u32;
         let old = self.orbit.len();
         for i in 0..old {
             let x = self.orbit[i];
-            self.reach(x, 2 * k, budget);
-            self.reach(x, 2 * k + 1, budget);
+            self.reach(x, 2 * k, storage);
+            self.reach(x, 2 * k + 1, storage);
         }
-        let mut head = old;
+        self.extend_from(old, storage);
+    }
+
+    /// Breadth-first from the orbit points at index `head` on, with every edge.
+    fn extend_from(&mut self, mut head: usize, storage: &mut Storage) {
         while head < self.orbit.len() {
             let x = self.orbit[head];
             head += 1;
             for edge in 0..2 * self.gens.len() as u32 {
-                self.reach(x, edge, budget);
+                self.reach(x, edge, storage);
             }
         }
     }
 
-    /// Follows `edge` from orbit point `x`, adding the image to the orbit if new.
-    fn reach(&mut self, x: usize, edge: u32, budget: &mut usize) {
+    /// Rebuilds the Schreier tree breadth-first (shallow) and the stored
+    /// representatives under `storage`'s current stride.
+    fn rebuild(&mut self, storage: &mut Storage) {
+        storage.left += self.stored.len();
+        self.stored = Vec::new();
+        for &x in &self.orbit {
+            self.label[x] = NOT_IN_ORBIT;
+            self.slot[x] = NOT_STORED;
+        }
+        self.label[self.base_point] = ROOT;
+        self.orbit.truncate(1);
+        self.extend_from(0, storage);
+    }
+
+    /// Tree edges from `x` up to the base point or the first stored point.
+    fn hops_to_stored(&self, mut x: usize) -> usize {
+        let mut hops = 0;
+        while self.label[x] != ROOT && self.slot[x] == NOT_STORED {
+            x = self.edge_perm_inv(self.label[x]).apply(x);
+            hops += 1;
+        }
+        hops
+    }
+
+    /// Follows `edge` from orbit point `x`, adding the image to the orbit if
+    /// new, and storing its inverse representative if the stride and the
+    /// memory left allow.
+    fn reach(&mut self, x: usize, edge: u32, storage: &mut Storage) {
         let y = self.edge_perm(edge).apply(x);
         if self.label[y] != NOT_IN_ORBIT {
             return;
         }
         self.label[y] = edge;
-        self.position[y] = self.orbit.len() as u32;
         self.orbit.push(y);
         let degree = self.degree();
-        if self.explicit_inv.is_some() && *budget < degree {
-            // Out of budget: this level falls back to its Schreier tree.
-            let dropped = self.explicit_inv.take().map_or(0, |v| v.len());
-            *budget += dropped;
-        }
-        if let Some(inv) = self.explicit_inv.as_mut() {
-            *budget -= degree;
-            // u_y = u_x * e, so u_y^-1 = e^-1 then u_x^-1.
-            let step = match edge % 2 {
-                0 => &self.gens_inv[(edge / 2) as usize],
-                _ => &self.gens[(edge / 2) as usize],
-            };
-            let from = self.position[x] as usize * degree;
-            inv.reserve(degree);
-            for p in 0..degree {
-                let v = inv[from + step.apply(p)];
-                inv.push(v);
-            }
-        }
-    }
-
-    /// Appends the factors of `u_x^-1` (x in the orbit) to `word`.
-    fn push_inverse_rep<'a>(&'a self, x: usize, word: &mut Word<'a>) {
-        if let Some(inv) = &self.explicit_inv {
-            let degree = self.degree();
-            let at = self.position[x] as usize * degree;
-            word.factors.push(&inv[at..at + degree]);
+        if storage.left < degree || self.hops_to_stored(y) < storage.stride {
             return;
         }
+        storage.left -= degree;
+        let images = {
+            let mut word = Word::new();
+            self.push_inverse_rep(y, &mut word);
+            word.to_perm(degree)
+        };
+        self.slot[y] = (self.stored.len() / degree) as u32;
+        self.stored.extend_from_slice(images.images());
+    }
+
+    /// Appends the factors of `u_x^-1` (x in the orbit) to `word`: tree
+    /// edges up to the first stored point, then its stored representative.
+    fn push_inverse_rep<'a>(&'a self, x: usize, word: &mut Word<'a>) {
+        let degree = self.degree();
         let mut y = x;
         while self.label[y] != ROOT {
+            let slot = self.slot[y];
+            if slot != NOT_STORED {
+                let at = slot as usize * degree;
+                word.factors.push(&self.stored[at..at + degree]);
+                return;
+            }
             let back = self.edge_perm_inv(self.label[y]);
             word.factors.push(back.images());
             y = back.apply(y);
@@ -299,8 +333,8 @@ pub struct StabilizerChain {
     degree: usize,
     generators: Vec<Perm>,
     levels: Vec<Level>,
-    /// Image entries still available for explicit transversals.
-    explicit_left: usize,
+    /// Memory for stored coset representatives.
+    storage: Storage,
 }
 
 impl StabilizerChain {
@@ -312,16 +346,30 @@ impl StabilizerChain {
     /// The chain of `<gens>` whose base begins with `base_prefix` (points
     /// that turn out redundant are kept, with trivial basic orbits).
     pub fn with_base(degree: usize, gens: &[Perm], base_prefix: &[usize]) -> StabilizerChain {
-        let mut explicit_left = EXPLICIT_BUDGET;
-        let levels = base_prefix
-            .iter()
-            .map(|&b| Level::new(b, degree, &mut explicit_left))
-            .collect();
+        Self::build(degree, gens, base_prefix, None, EXPLICIT_BUDGET)
+    }
+
+    /// The chain of `<gens>` with the given base prefix. When the group's
+    /// order is known (from another complete chain of the same group), a
+    /// chain from the random phase whose orbit lengths multiply to it is
+    /// complete (each level's group contains the stabiliser below it, so
+    /// the product can only fall short), and the check is skipped.
+    fn build(
+        degree: usize,
+        gens: &[Perm],
+        base_prefix: &[usize],
+        known_order: Option<&BigUint>,
+        budget: usize,
+    ) -> StabilizerChain {
+        let levels = base_prefix.iter().map(|&b| Level::new(b, degree)).collect();
         let mut chain = StabilizerChain {
             degree,
             generators: Vec::new(),
             levels,
-            explicit_left,
+            storage: Storage {
+                left: budget,
+                stride: 1,
+            },
         };
         for g in gens {
             assert_eq!(
@@ -340,16 +388,48 @@ impl StabilizerChain {
             let point = least_moved_point(&chain.generators)
                 // the generators are not all the identity
                 .expect("a non-identity generator moves a point");
-            chain
-                .levels
-                .push(Level::new(point, degree, &mut chain.explicit_left));
+            chain.levels.push(Level::new(point, degree));
         }
         for g in chain.generators.clone() {
-            chain.levels[0].add_gen(g, &mut chain.explicit_left);
+            chain.levels[0].add_gen(g, &mut chain.storage);
         }
         chain.random_descent();
-        chain.check_levels(chain.levels.len() - 1);
+        chain.fit_storage(budget);
+        if known_order.is_some_and(|o| *o == chain.order()) {
+            for lev in &mut chain.levels {
+                lev.checked_points = lev.orbit.len();
+                lev.checked_gens = lev.gens.len();
+            }
+        } else {
+            chain.check_levels(chain.levels.len() - 1);
+        }
         chain
+    }
+
+    /// When the representatives of every orbit point do not fit in
+    /// [`EXPLICIT_BUDGET`], stores only every `stride`-th point along the
+    /// Schreier-tree paths (rebuilt breadth-first), with the stride chosen
+    /// to fit.
+    fn fit_storage(&mut self, budget: usize) {
+        let needed: usize = self
+            .levels
+            .iter()
+            .map(|l| (l.orbit.len() - 1) * self.degree)
+            .sum();
+        if needed <= budget {
+            return;
+        }
+        self.storage.stride = needed.div_ceil(budget.max(1));
+        for lev in &mut self.levels {
+            self.storage.left += lev.stored.len();
+            lev.stored = Vec::new();
+            for &x in &lev.orbit {
+                lev.slot[x] = NOT_STORED;
+            }
+        }
+        for lev in &mut self.levels {
+            lev.rebuild(&mut self.storage);
+        }
     }
 
     /// Adds `g` to the group; returns false (and changes nothing) when `g`
@@ -387,14 +467,13 @@ impl StabilizerChain {
                 .find(|&x| h.apply(x) != x)
                 // callers only add permutations that are not the identity
                 .expect("a new strong generator moves a point");
-            self.levels
-                .push(Level::new(point, self.degree, &mut self.explicit_left));
+            self.levels.push(Level::new(point, self.degree));
         }
         let to = to.min(self.levels.len() - 1);
         for l in from..to {
-            self.levels[l].add_gen(h.clone(), &mut self.explicit_left);
+            self.levels[l].add_gen(h.clone(), &mut self.storage);
         }
-        self.levels[to].add_gen(h, &mut self.explicit_left);
+        self.levels[to].add_gen(h, &mut self.storage);
         to
     }
 
@@ -436,11 +515,10 @@ impl StabilizerChain {
                 let point = least_moved_point(&stabilizer)
                     // only non-identity elements were kept
                     .expect("a non-identity element moves a point");
-                self.levels
-                    .push(Level::new(point, self.degree, &mut self.explicit_left));
+                self.levels.push(Level::new(point, self.degree));
             }
             for h in stabilizer {
-                self.levels[level + 1].add_gen(h, &mut self.explicit_left);
+                self.levels[level + 1].add_gen(h, &mut self.storage);
             }
             level += 1;
         }
@@ -743,21 +821,24 @@ impl StabilizerChain {
         if prefix {
             return self.lower_levels(points.len());
         }
-        StabilizerChain::with_base(self.degree, &self.generators, points).lower_levels(points.len())
+        let order = self.order();
+        let budget = EXPLICIT_BUDGET;
+        StabilizerChain::build(self.degree, &self.generators, points, Some(&order), budget)
+            .lower_levels(points.len())
     }
 
     /// The chain of levels `from..`: the pointwise stabiliser of the first `from` base points.
     fn lower_levels(&self, from: usize) -> StabilizerChain {
         let levels: Vec<Level> = self.levels.iter().skip(from).cloned().collect();
-        let stored: usize = levels
-            .iter()
-            .map(|l| l.explicit_inv.as_ref().map_or(0, Vec::len))
-            .sum();
+        let stored: usize = levels.iter().map(|l| l.stored.len()).sum();
         StabilizerChain {
             degree: self.degree,
             generators: levels.first().map_or_else(Vec::new, |l| l.gens.clone()),
             levels,
-            explicit_left: EXPLICIT_BUDGET.saturating_sub(stored),
+            storage: Storage {
+                left: EXPLICIT_BUDGET.saturating_sub(stored),
+                stride: self.storage.stride,
+            },
         }
     }
 }
@@ -800,6 +881,32 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), 12);
+    }
+
+    #[test]
+    fn small_storage_budgets_give_the_same_group() {
+        let n = 8;
+        let gens = crate::group::named::on_ordered_pairs(n, &crate::group::named::symmetric(n));
+        let full = StabilizerChain::new(n * n, &gens);
+        let fact: BigUint = (1..=n).map(BigUint::from).product();
+        assert_eq!(full.order(), fact);
+        assert_eq!(full.storage.stride, 1);
+        let swap = Perm::parse_cycles("(1 2)", n * n).unwrap();
+        for budget in [0, n * n, 5 * n * n, 12 * n * n] {
+            let chain = StabilizerChain::build(n * n, &gens, &[], None, budget);
+            assert_eq!(chain.order(), fact, "budget {budget}");
+            assert!(budget == 0 || chain.storage.stride > 1);
+            assert!(chain.levels.iter().map(|l| l.stored.len()).sum::<usize>() <= budget);
+            assert!(gens.iter().all(|g| chain.contains(&g.then(&gens[0]))));
+            assert!(!chain.contains(&swap));
+            for level in 0..chain.depth() {
+                for &x in chain.basic_orbit(level) {
+                    let u = chain.transversal(level, x).unwrap();
+                    assert_eq!(u.apply(chain.base()[level]), x);
+                    assert!(full.contains(&u));
+                }
+            }
+        }
     }
 
     #[test]

@@ -52,42 +52,65 @@ impl MinCostSolver for IlpSolver {
                 lower_bound: self.lower,
             });
         }
-        let mut problem = ProblemVariables::new();
-        let x: Vec<_> = (0..self.weights.len())
-            .map(|_| problem.add(variable().binary()))
-            .collect();
-        let cost: Expression = x
-            .iter()
-            .zip(&self.weights)
-            .map(|(&v, &w)| w as f64 * v)
-            .sum();
-        let mut model = problem.minimise(cost.clone()).using(good_lp::microlp);
-        for clause in &self.clauses {
-            let mut row = Expression::from(0.0);
-            for l in clause {
-                let v = x[l.var as usize];
-                if l.positive {
-                    row += v;
-                } else {
-                    row += 1.0 - v;
-                }
+        // microlp cannot be interrupted: solve on a thread and poll `stop`;
+        // an abandoned solve finishes in the background (or with the process).
+        let (weights, clauses, lower) = (self.weights.clone(), self.clauses.clone(), self.lower);
+        let worker = std::thread::spawn(move || solve_program(&weights, &clauses, lower));
+        while !worker.is_finished() {
+            if stop() {
+                return Ok(Outcome::Stopped {
+                    lower_bound: self.lower,
+                });
             }
-            model = model.with(constraint!(row >= 1.0));
+            std::thread::sleep(POLL);
         }
-        if self.lower > 0 {
-            model = model.with(constraint!(cost >= self.lower as f64));
-        }
-        let solution = match model.solve() {
-            Ok(s) => s,
-            Err(ResolutionError::Infeasible) => {
-                self.infeasible = true;
-                return Ok(Outcome::Infeasible);
-            }
-            Err(e) => return Err(SolveError::Ilp(e.to_string())),
+        let answer = worker
+            .join()
+            .map_err(|_| SolveError::Ilp("the solver thread panicked".into()))?;
+        let Some(chosen) = answer? else {
+            self.infeasible = true;
+            return Ok(Outcome::Infeasible);
         };
-        let chosen: Vec<bool> = x.iter().map(|&v| solution.value(v) > 0.5).collect();
         let cost = cost_of(&self.weights, &chosen);
         self.lower = cost;
         Ok(Outcome::Optimal(Minimum { chosen, cost }))
     }
+}
+
+/// How often a running solve checks the stop condition.
+const POLL: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// Solves the integer program: the chosen variables, or `None` when infeasible.
+fn solve_program(
+    weights: &[u64],
+    clauses: &[Vec<Lit>],
+    lower: u64,
+) -> Result<Option<Vec<bool>>, SolveError> {
+    let mut problem = ProblemVariables::new();
+    let x: Vec<_> = (0..weights.len())
+        .map(|_| problem.add(variable().binary()))
+        .collect();
+    let cost: Expression = x.iter().zip(weights).map(|(&v, &w)| w as f64 * v).sum();
+    let mut model = problem.minimise(cost.clone()).using(good_lp::microlp);
+    for clause in clauses {
+        let mut row = Expression::from(0.0);
+        for l in clause {
+            let v = x[l.var as usize];
+            if l.positive {
+                row += v;
+            } else {
+                row += 1.0 - v;
+            }
+        }
+        model = model.with(constraint!(row >= 1.0));
+    }
+    if lower > 0 {
+        model = model.with(constraint!(cost >= lower as f64));
+    }
+    let solution = match model.solve() {
+        Ok(s) => s,
+        Err(ResolutionError::Infeasible) => return Ok(None),
+        Err(e) => return Err(SolveError::Ilp(e.to_string())),
+    };
+    Ok(Some(x.iter().map(|&v| solution.value(v) > 0.5).collect()))
 }

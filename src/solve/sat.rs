@@ -17,7 +17,14 @@ use rustsat::encodings::pb::{BoundUpper as _, BoundUpperIncremental as _, Genera
 use rustsat::encodings::CollectClauses;
 use rustsat::instances::BasicVarManager;
 use rustsat::types::{Clause, Var};
+use std::sync::mpsc;
 use varisat::ExtendFormula;
+
+/// How often a running solve checks the stop condition.
+const POLL: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// A solve abandoned because the caller asked to stop.
+struct Stop;
 
 /// The cost encoding: plain cardinality when all weights are equal.
 enum CostEncoding {
@@ -25,42 +32,103 @@ enum CostEncoding {
     Weighted(GeneralizedTotalizer),
 }
 
-/// Forwards the clauses rustsat produces into varisat.
-struct VarisatSink<'s, 'a> {
-    solver: &'s mut varisat::Solver<'a>,
-    added: usize,
+/// Collects the clauses rustsat produces, in varisat's literals.
+#[derive(Default)]
+struct VarisatSink {
+    clauses: Vec<Vec<varisat::Lit>>,
 }
 
 fn to_varisat(l: rustsat::types::Lit) -> varisat::Lit {
     varisat::Lit::from_index(l.vidx(), l.is_pos())
 }
 
-impl CollectClauses for VarisatSink<'_, '_> {
+impl CollectClauses for VarisatSink {
     fn n_clauses(&self) -> usize {
-        self.added
+        self.clauses.len()
     }
 
     fn extend_clauses<T>(&mut self, cl_iter: T) -> Result<(), rustsat::OutOfMemory>
     where
         T: IntoIterator<Item = Clause>,
     {
-        let mut buffer = Vec::new();
         for clause in cl_iter {
-            buffer.clear();
-            buffer.extend(clause.iter().map(|&l| to_varisat(l)));
-            self.solver.add_clause(&buffer);
-            self.added += 1;
+            self.clauses
+                .push(clause.iter().map(|&l| to_varisat(l)).collect());
         }
         Ok(())
     }
 }
 
+/// A request to the solver thread.
+enum Command {
+    Clauses(Vec<Vec<varisat::Lit>>),
+    /// Solve under these assumptions; answer with the values of the first
+    /// `usize` variables, or `None` when unsatisfiable.
+    Solve(Vec<varisat::Lit>, usize),
+}
+
+type Answer = Result<Option<Vec<bool>>, String>;
+
+/// The varisat solver, owned by its own thread (it is not `Send`).
+struct Worker {
+    commands: mpsc::Sender<Command>,
+    answers: mpsc::Receiver<Answer>,
+}
+
+impl Worker {
+    fn start() -> Worker {
+        let (commands, inbox) = mpsc::channel::<Command>();
+        let (outbox, answers) = mpsc::channel::<Answer>();
+        std::thread::spawn(move || {
+            let mut solver = varisat::Solver::new();
+            for command in inbox {
+                match command {
+                    Command::Clauses(clauses) => {
+                        for c in &clauses {
+                            solver.add_clause(c);
+                        }
+                    }
+                    Command::Solve(assumptions, n) => {
+                        solver.assume(&assumptions);
+                        let answer = match solver.solve() {
+                            Err(e) => Err(e.to_string()),
+                            Ok(false) => Ok(None),
+                            Ok(true) => {
+                                let mut chosen = vec![false; n];
+                                // A satisfiable answer has a model; variables absent from
+                                // every clause are missing from it and stay false.
+                                for l in solver.model().unwrap_or_default() {
+                                    if l.index() < n && l.is_positive() {
+                                        chosen[l.index()] = true;
+                                    }
+                                }
+                                Ok(Some(chosen))
+                            }
+                        };
+                        if outbox.send(answer).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        Worker { commands, answers }
+    }
+}
+
 /// varisat plus a lazily built cost encoding.
+///
+/// varisat has no interrupt (and is not `Send`), so it lives on a worker
+/// thread and the caller polls `stop` while it solves; when asked to stop,
+/// the running solve is abandoned (the thread ends when it finishes, or
+/// with the process) and this object answers [`Outcome::Stopped`] from
+/// then on.
 pub struct SatSolver {
     weights: Vec<u64>,
     /// All weights are multiples of `scale`; the encoding counts in units of it.
     scale: u64,
-    solver: varisat::Solver<'static>,
+    /// `None` once a solve was abandoned because of `stop`.
+    solver: Option<Worker>,
     encoding: CostEncoding,
     vars: BasicVarManager,
     /// A proved lower bound on the optimum, in units of `scale`.
@@ -89,7 +157,7 @@ impl SatSolver {
         Ok(SatSolver {
             weights,
             scale,
-            solver: varisat::Solver::new(),
+            solver: Some(Worker::start()),
             encoding,
             vars: BasicVarManager::from_next_free(Var::new(n as u32)),
             lower: 0,
@@ -101,16 +169,30 @@ impl SatSolver {
         self.weights.iter().map(|w| w / self.scale).sum()
     }
 
+    fn send(&self, command: Command) -> Result<(), SolveError> {
+        self.solver
+            .as_ref()
+            .ok_or_else(|| SolveError::Sat("the solver was abandoned".into()))?
+            .commands
+            .send(command)
+            .map_err(|_| SolveError::Sat("the solver thread ended".into()))
+    }
+
     /// Solves with "cost <= bound" (in units of `scale`) assumed, if given;
-    /// the chosen program variables, or `None` when unsatisfiable.
-    fn solve_within(&mut self, bound: Option<u64>) -> Result<Option<Vec<bool>>, SolveError> {
+    /// the chosen program variables, `None` when unsatisfiable, or
+    /// `Err(Stop)` when `stop` turned true first.
+    fn solve_within(
+        &mut self,
+        bound: Option<u64>,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Result<Option<Vec<bool>>, Stop>, SolveError> {
+        if self.solver.is_none() {
+            return Ok(Err(Stop));
+        }
         let mut assumptions: Vec<varisat::Lit> = Vec::new();
         if let Some(b) = bound.filter(|&b| b < self.scaled_weight_sum()) {
             let b = b as usize;
-            let mut sink = VarisatSink {
-                solver: &mut self.solver,
-                added: 0,
-            };
+            let mut sink = VarisatSink::default();
             let enforced = match &mut self.encoding {
                 CostEncoding::Equal(tot) => {
                     tot.encode_ub_change(b..=b, &mut sink, &mut self.vars)
@@ -126,24 +208,26 @@ impl SatSolver {
                 }
             };
             assumptions.extend(enforced.into_iter().map(to_varisat));
+            self.send(Command::Clauses(sink.clauses))?;
         }
-        self.solver.assume(&assumptions);
-        let sat = self
-            .solver
-            .solve()
-            .map_err(|e| SolveError::Sat(e.to_string()))?;
-        if !sat {
-            return Ok(None);
-        }
-        let mut chosen = vec![false; self.weights.len()];
-        // A satisfiable answer always has a model; variables absent from every
-        // clause are missing from it and stay false, the cheaper value.
-        for l in self.solver.model().unwrap_or_default() {
-            if l.index() < chosen.len() && l.is_positive() {
-                chosen[l.index()] = true;
+        self.send(Command::Solve(assumptions, self.weights.len()))?;
+        loop {
+            let Some(worker) = &self.solver else {
+                return Ok(Err(Stop));
+            };
+            match worker.answers.recv_timeout(POLL) {
+                Ok(answer) => return Ok(Ok(answer.map_err(SolveError::Sat)?)),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if stop() {
+                        self.solver = None;
+                        return Ok(Err(Stop));
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(SolveError::Sat("the solver thread ended".into()))
+                }
             }
         }
-        Ok(Some(chosen))
     }
 
     fn scaled_cost(&self, chosen: &[bool]) -> u64 {
@@ -165,7 +249,10 @@ impl MinCostSolver for SatSolver {
             .iter()
             .map(|l| varisat::Lit::from_index(l.var as usize, l.positive))
             .collect();
-        self.solver.add_clause(&clause);
+        if let Some(worker) = &self.solver {
+            // A send fails only if the thread ended; the next solve reports that.
+            let _ = worker.commands.send(Command::Clauses(vec![clause]));
+        }
     }
 
     fn minimize(&mut self, stop: &dyn Fn() -> bool) -> Result<Outcome, SolveError> {
@@ -179,17 +266,20 @@ impl MinCostSolver for SatSolver {
             return Ok(stopped(self.lower, self.scale));
         }
         // Probe the proved lower bound first: after a cut it usually still holds.
-        let mut best = self.solve_within(Some(self.lower))?;
+        let Ok(mut best) = self.solve_within(Some(self.lower), stop)? else {
+            return Ok(stopped(self.lower, self.scale));
+        };
         let mut high = match &best {
             Some(chosen) => self.scaled_cost(chosen),
             None => {
                 self.lower += 1;
-                match self.solve_within(None)? {
-                    None => {
+                match self.solve_within(None, stop)? {
+                    Err(Stop) => return Ok(stopped(self.lower, self.scale)),
+                    Ok(None) => {
                         self.infeasible = true;
                         return Ok(Outcome::Infeasible);
                     }
-                    Some(chosen) => {
+                    Ok(Some(chosen)) => {
                         let c = self.scaled_cost(&chosen);
                         best = Some(chosen);
                         c
@@ -199,16 +289,14 @@ impl MinCostSolver for SatSolver {
         };
         // Binary search between the proved bound and the best assignment seen.
         while self.lower < high {
-            if stop() {
-                return Ok(stopped(self.lower, self.scale));
-            }
             let probe = self.lower + (high - self.lower) / 2;
-            match self.solve_within(Some(probe))? {
-                Some(chosen) => {
+            match self.solve_within(Some(probe), stop)? {
+                Err(Stop) => return Ok(stopped(self.lower, self.scale)),
+                Ok(Some(chosen)) => {
                     high = self.scaled_cost(&chosen);
                     best = Some(chosen);
                 }
-                None => self.lower = probe + 1,
+                Ok(None) => self.lower = probe + 1,
             }
         }
         // `best` was set on every path that reaches here (first probe or the fallback solve).

@@ -105,6 +105,7 @@ impl Refiner {
             self.clear_queues();
         }
         debug_assert!(partition.sanity_check());
+        debug_assert!(self.in_queue.iter().all(|&q| !q), "queue flags left set");
         result
     }
 
@@ -115,11 +116,11 @@ impl Refiner {
         expected: Option<&[u64]>,
     ) -> Result<(), Mismatch> {
         while let Some(s) = self.pop() {
+            let s = s as usize;
+            self.in_queue[s] = false;
             if partition.is_discrete() {
                 break;
             }
-            let s = s as usize;
-            self.in_queue[s] = false;
             let end = partition.cell_end(s);
             for i in s..end {
                 let v = partition.elements()[i] as usize;

@@ -1,0 +1,213 @@
+//! Stabiliser-chain orders and membership against sympy (an oracle no one here wrote).
+//!
+//! Random groups on up to 12 points (seeded, the same every run): full
+//! random generators, generators with small support (intransitive groups)
+//! and block-preserving generators (imprimitive groups); plus the named
+//! groups. `tests/oracle/group_orders.py` prints sympy's orders and
+//! memberships. Needs python3 with sympy; with PARAMSHARE_REQUIRE_ORACLES=1
+//! a missing oracle fails the test instead of skipping it.
+
+use num_bigint::BigUint;
+use paramshare::group::{named, StabilizerChain};
+use paramshare::perm::Perm;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/group_orders.py");
+
+/// Whether `python3 -c "import sympy"` works; panics when it does not and
+/// PARAMSHARE_REQUIRE_ORACLES=1.
+fn sympy_available() -> bool {
+    let found = Command::new("python3")
+        .args(["-c", "import sympy"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        if std::env::var("PARAMSHARE_REQUIRE_ORACLES").as_deref() == Ok("1") {
+            panic!("python3 with sympy is required: PARAMSHARE_REQUIRE_ORACLES=1");
+        }
+        eprintln!("note: python3 with sympy not found; skipping the sympy group oracle test");
+    }
+    found
+}
+
+/// One group to compare: its generators and permutations to test for membership.
+struct Case {
+    degree: usize,
+    generators: Vec<Perm>,
+    tests: Vec<Perm>,
+}
+
+fn shuffled(degree: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
+    let mut images: Vec<usize> = (0..degree).collect();
+    images.shuffle(rng);
+    images
+}
+
+fn perm(images: &[usize]) -> Perm {
+    Perm::from_images(images).expect("constructed as a permutation")
+}
+
+/// A random generator: fully random, random on a random subset of the
+/// points, or preserving blocks of a fixed size.
+fn random_generator(degree: usize, block: usize, rng: &mut ChaCha8Rng) -> Perm {
+    match rng.gen_range(0..3) {
+        0 => perm(&shuffled(degree, rng)),
+        1 => {
+            let size = rng.gen_range(1..=degree);
+            let support: Vec<usize> = shuffled(degree, rng).into_iter().take(size).collect();
+            let mut moved = support.clone();
+            moved.shuffle(rng);
+            let mut images: Vec<usize> = (0..degree).collect();
+            for (&from, &to) in support.iter().zip(&moved) {
+                images[from] = to;
+            }
+            perm(&images)
+        }
+        _ => {
+            // blocks {0..block}, {block..2 block}, ...; the tail past the last full block is fixed
+            let blocks = degree / block;
+            let top = shuffled(blocks, rng);
+            let mut images: Vec<usize> = (0..degree).collect();
+            for (b, &to) in top.iter().enumerate() {
+                let inside = shuffled(block, rng);
+                for (i, &j) in inside.iter().enumerate() {
+                    images[b * block + i] = to * block + j;
+                }
+            }
+            perm(&images)
+        }
+    }
+}
+
+fn random_cases(count: usize, seed: u64) -> Vec<Case> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..count)
+        .map(|_| {
+            let degree = rng.gen_range(1..=12);
+            let divisors: Vec<usize> = (1..=degree).filter(|b| degree % b == 0).collect();
+            let block = *divisors.choose(&mut rng).expect("1 divides every degree");
+            let generators = (0..rng.gen_range(0..=3))
+                .map(|_| random_generator(degree, block, &mut rng))
+                .collect::<Vec<_>>();
+            let mut tests: Vec<Perm> = (0..4)
+                .map(|_| random_generator(degree, block, &mut rng))
+                .collect();
+            if let (Some(a), Some(b)) = (generators.first(), generators.last()) {
+                tests.push(a.then(b).then(&a.inverse()));
+            }
+            Case {
+                degree,
+                generators,
+                tests,
+            }
+        })
+        .collect()
+}
+
+fn named_cases() -> Vec<Case> {
+    let s5 = named::symmetric(5);
+    vec![
+        Case {
+            degree: 24,
+            generators: named::mathieu24(),
+            tests: vec![Perm::parse_cycles("(0 1)(2 3)", 24).unwrap()],
+        },
+        Case {
+            degree: 48,
+            generators: named::rubik_cube(),
+            tests: vec![named::rubik_cube()[0].then(&named::rubik_cube()[3])],
+        },
+        Case {
+            degree: 25,
+            generators: named::on_ordered_pairs(5, &s5),
+            tests: vec![Perm::parse_cycles("(0 1)", 25).unwrap()],
+        },
+    ]
+}
+
+/// Runs the sympy script; one line of answers per case.
+fn sympy_answers(cases: &[Case]) -> Vec<String> {
+    let images = |p: &Perm| p.to_vec();
+    let json = serde_json::Value::Array(
+        cases
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "degree": c.degree,
+                    "generators": c.generators.iter().map(images).collect::<Vec<_>>(),
+                    "tests": c.tests.iter().map(images).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    );
+    let mut child = Command::new("python3")
+        .arg(SCRIPT)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(json.to_string().as_bytes())
+        .expect("the script reads its input");
+    let out = child.wait_with_output().expect("the script finishes");
+    assert!(
+        out.status.success(),
+        "group_orders.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("the script prints ASCII")
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn orders_and_membership_agree_with_sympy() {
+    if !sympy_available() {
+        return;
+    }
+    let mut cases = random_cases(150, 20_261_127);
+    cases.extend(named_cases());
+    let answers = sympy_answers(&cases);
+    assert_eq!(answers.len(), cases.len(), "one answer line per case");
+    let mut orders = std::collections::BTreeSet::new();
+    let mut members = 0;
+    for (case, line) in cases.iter().zip(&answers) {
+        let chain = StabilizerChain::new(case.degree, &case.generators);
+        let mut ours = vec![chain.order().to_string()];
+        ours.extend(
+            case.tests
+                .iter()
+                .map(|t| if chain.contains(t) { "1" } else { "0" }.to_string()),
+        );
+        assert_eq!(
+            ours.join(" "),
+            *line,
+            "degree {} generators {:?}",
+            case.degree,
+            case.generators
+        );
+        orders.insert(chain.order());
+        members += ours[1..].iter().filter(|a| *a == "1").count();
+    }
+    // The random cases must be varied enough to mean something.
+    eprintln!(
+        "{} cases, {} distinct orders, {members} member tests true",
+        cases.len(),
+        orders.len()
+    );
+    assert!(orders.len() >= 30, "only {} distinct orders", orders.len());
+    assert!(members >= 50, "only {members} memberships");
+    assert!(orders.contains(&BigUint::from(244_823_040u32)));
+}
