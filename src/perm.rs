@@ -335,4 +335,46 @@ mod tests {
         assert_eq!(perm.order(), expected);
         assert!(perm.order() > BigUint::from(u64::MAX));
     }
+
+    fn permutations(max: usize) -> impl proptest::strategy::Strategy<Value = Perm> {
+        use proptest::prelude::*;
+        (1..=max).prop_flat_map(|n| {
+            Just((0..n).collect::<Vec<usize>>())
+                .prop_shuffle()
+                .prop_map(|images| Perm::from_images(&images).expect("a shuffle is a permutation"))
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn algebra_laws(p in permutations(12), k in -30i64..30) {
+            let n = p.degree();
+            let id = Perm::identity(n);
+            proptest::prop_assert_eq!(p.then(&p.inverse()), id.clone());
+            proptest::prop_assert_eq!(p.inverse().then(&p), id.clone());
+            // p^k p^-k = 1 and p^(k+1) = p^k p
+            proptest::prop_assert_eq!(p.pow(k).then(&p.pow(-k)), id.clone());
+            proptest::prop_assert_eq!(p.pow(k + 1), p.pow(k).then(&p));
+            // the order is the least positive power giving the identity
+            let order: usize = p.order().try_into().expect("order of a degree-12 permutation fits");
+            proptest::prop_assert!(p.pow(order as i64).is_identity());
+            proptest::prop_assert!((1..order).all(|e| !p.pow(e as i64).is_identity()));
+            // cycles cover exactly the support, and printing parses back
+            let mut covered: Vec<usize> = p.cycles().concat();
+            covered.sort_unstable();
+            proptest::prop_assert_eq!(covered, p.support());
+            proptest::prop_assert_eq!(Perm::parse_cycles(&p.to_string(), n).unwrap(), p.clone());
+            let images = p.to_vec();
+            proptest::prop_assert_eq!(Perm::from_images(&images).unwrap(), p);
+        }
+
+        #[test]
+        fn restriction_undoes_disjoint_union(a in permutations(8), b in permutations(8)) {
+            let both = Perm::disjoint_union(&a, &b);
+            let (m, n) = (a.degree(), b.degree());
+            proptest::prop_assert_eq!(both.restrict(0..m), Some(a.clone()));
+            proptest::prop_assert_eq!(both.restrict(m..m + n), Some(b));
+            proptest::prop_assert_eq!(both.order() >= a.order(), true);
+        }
+    }
 }

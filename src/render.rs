@@ -320,6 +320,7 @@ pub(crate) fn write_png(
         let mut encoder = png::Encoder::new(w, width, height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Best);
         let outcome = encoder
             .write_header()
             .and_then(|mut writer| writer.write_image_data(rgb));

@@ -36,8 +36,11 @@ fn design_size_check_counts_what_the_dense_design_allocates() {
     assert!(check_size(4096, 4096).is_ok());
     // Orbit indices are i32: a matrix with 2^31 entries is refused whatever the memory.
     assert!(check_size(1 << 16, 1 << 15).is_err());
-    let side = ((MEMORY_LIMIT / 16) as f64).sqrt() as usize + 1;
+    let limit = paramshare::design::memory_limit();
+    assert!(limit <= MEMORY_LIMIT && limit > 0);
+    let side = ((limit / 16) as f64).sqrt() as usize + 1;
     let message = check_size(side, side).unwrap_err().to_string();
+    assert!(message.contains("GiB allowed here"), "{message}");
     assert!(message.contains("GiB"), "{message}");
     assert!(message.contains("smaller instance"), "{message}");
 }

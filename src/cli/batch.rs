@@ -23,9 +23,11 @@ use std::time::Duration;
 /// parameters and edges per instance for each method on a log scale.
 ///
 /// Results already in OUT (a valid layer file made from the same instance)
-/// are kept and not redesigned unless --force. A bad or impossible instance
-/// becomes an error row; the batch goes on. Ctrl-C stops at once, keeps every
-/// finished result and writes the summaries (exit status 130).
+/// are kept and not redesigned unless --force. A bad instance or a failed
+/// design becomes an error row and the batch goes on; an instance with no
+/// exact pattern is designed as usual (exact: no, with a note saying why).
+/// Ctrl-C stops at once, keeps every finished result and writes the
+/// summaries (exit status 130).
 ///
 /// Example:
 ///   paramshare batch instances/ --methods dense,sparse,optimal --out results/ --format json,npy

@@ -120,8 +120,13 @@ impl DesignOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum DesignError {
     /// The layer would not fit in memory.
-    #[error("a {rows} x {cols} layer needs about {gib:.1} GiB for its tying matrix; use a smaller instance")]
-    TooLarge { rows: usize, cols: usize, gib: f64 },
+    #[error("a {rows} x {cols} layer needs about {gib:.1} GiB of working memory, more than the {limit_gib:.1} GiB allowed here (16 GiB, or the machine's memory if less); use a smaller instance")]
+    TooLarge {
+        rows: usize,
+        cols: usize,
+        gib: f64,
+        limit_gib: f64,
+    },
     /// The verifier rejected the design (a bug: designs are G-invariant by construction).
     #[error("the verifier rejected the design: {0}")]
     Verify(#[from] VerifyError),
@@ -146,14 +151,32 @@ pub fn estimated_bytes(input_size: usize, output_size: usize) -> u128 {
 /// Refuse layers whose working memory would exceed this many bytes.
 pub const MEMORY_LIMIT: u128 = 16 << 30;
 
+/// The working-memory limit in force: [`MEMORY_LIMIT`], or the machine's
+/// total memory (`MemTotal` in `/proc/meminfo`) when that is smaller, so a
+/// design is refused with a message rather than killed by the OOM killer.
+/// Total rather than available memory keeps the answer the same from run
+/// to run on one machine.
+pub fn memory_limit() -> u128 {
+    let total = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+        m.lines()
+            .find_map(|l| l.strip_prefix("MemTotal:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u128>().ok())
+            .map(|kib| kib * 1024)
+    });
+    total.map_or(MEMORY_LIMIT, |t| t.min(MEMORY_LIMIT))
+}
+
 /// Checks that a layer of this size can be designed in memory.
 pub fn check_size(input_size: usize, output_size: usize) -> Result<(), DesignError> {
     let need = estimated_bytes(input_size, output_size);
-    if need > MEMORY_LIMIT || input_size as u128 * output_size as u128 >= i32::MAX as u128 {
+    let limit = memory_limit();
+    if need > limit || input_size as u128 * output_size as u128 >= i32::MAX as u128 {
+        let gib = |b: u128| b as f64 / (1u64 << 30) as f64;
         return Err(DesignError::TooLarge {
             rows: output_size,
             cols: input_size,
-            gib: need as f64 / (1u64 << 30) as f64,
+            gib: gib(need),
+            limit_gib: gib(limit),
         });
     }
     Ok(())

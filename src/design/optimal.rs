@@ -24,8 +24,9 @@ use crate::layer::Tying;
 use crate::perm::Perm;
 use crate::solve::{new_solver, Lit, Outcome, SolveError, SolverKind};
 
-/// How many images of one cut under the problem's symmetries are added.
-const CUT_IMAGE_LIMIT: usize = 64;
+/// How many images of one round's cuts under the problem's symmetries are
+/// added in all (shared among the round's witnesses, at least one each).
+const CUT_IMAGE_BUDGET: usize = 64;
 
 /// A snapshot of a running search, for progress display.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -233,6 +234,7 @@ pub fn search_optimal(
                 );
             }
             Check::Witnesses(witnesses) => {
+                let images_each = (CUT_IMAGE_BUDGET / witnesses.len()).max(1);
                 for pi in &witnesses {
                     let moved = moved_orbits(pi, orbits);
                     if !moved.iter().any(|&o| proposal.chosen[o as usize]) {
@@ -253,7 +255,7 @@ pub fn search_optimal(
                         extra.push(q_pi.inverse());
                         extra.push(q_pi);
                     }
-                    for image in symmetry::cut_images(&moved, &extra, CUT_IMAGE_LIMIT) {
+                    for image in symmetry::cut_images(&moved, &extra, images_each) {
                         let clause: Vec<Lit> =
                             image.iter().map(|&o| Lit::pos(o as usize)).collect();
                         solver.add_clause(&clause);

@@ -57,6 +57,9 @@ const EXPLICIT_BUDGET: usize = 1 << 24;
 /// The seed of the random phase (fixed: the chain is the same on every run).
 const SEED: u64 = 0x5eed_5c4e_1e55;
 
+/// Most random elements sifted to reach a known order before falling back to the check.
+const KNOWN_ORDER_SIFTS: usize = 200;
+
 /// How many random Schreier generators the random phase gives each level.
 const SCHREIER_SAMPLES: usize = 3;
 
@@ -395,6 +398,9 @@ impl StabilizerChain {
         }
         chain.random_descent();
         chain.fit_storage(budget);
+        if let Some(order) = known_order {
+            chain.sift_until_order(order);
+        }
         if known_order.is_some_and(|o| *o == chain.order()) {
             for lev in &mut chain.levels {
                 lev.checked_points = lev.orbit.len();
@@ -404,6 +410,31 @@ impl StabilizerChain {
             chain.check_levels(chain.levels.len() - 1);
         }
         chain
+    }
+
+    /// With the group order known: sifts product-replacement random
+    /// elements of the whole group and keeps non-trivial residues (they lie
+    /// in G and fix the base points before the level where they stopped, so
+    /// they belong to levels 1 to that level) until the orbit lengths
+    /// multiply to `order`, for at most [`KNOWN_ORDER_SIFTS`] elements.
+    fn sift_until_order(&mut self, order: &BigUint) {
+        let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 1);
+        let mut random = ProductReplacement::new(&self.generators, &mut rng);
+        for _ in 0..KNOWN_ORDER_SIFTS {
+            if self.order() >= *order {
+                return;
+            }
+            let g = random.next(&mut rng);
+            let mut word = Word::new();
+            word.factors.push(g.images());
+            let stop = match self.sift(&mut word, 0) {
+                Sifted::OutsideOrbit(level) => level,
+                Sifted::Through if word.is_identity(self.degree) => continue,
+                Sifted::Through => self.levels.len(),
+            };
+            let residue = word.to_perm(self.degree);
+            self.add_strong_generator(residue, stop.min(1), stop);
+        }
     }
 
     /// When the representatives of every orbit point do not fit in

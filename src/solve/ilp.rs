@@ -1,4 +1,4 @@
-//! The integer-programming backend: good_lp with microlp (pure Rust branch and bound).
+//! The integer-programming backend: good_lp with microlp (pure Rust branch and bound), or CBC / HiGHS by feature.
 //!
 //! Each clause `l1 or ... or lk` becomes the row `sum l_i >= 1` with a
 //! negative literal written `1 - x`. good_lp models are not incremental, so
@@ -77,6 +77,19 @@ impl MinCostSolver for IlpSolver {
     }
 }
 
+/// The integer-programming engine: microlp unless a feature selects another.
+#[cfg(feature = "cbc")]
+const ILP_ENGINE: fn(
+    good_lp::variable::UnsolvedProblem,
+) -> good_lp::solvers::coin_cbc::CoinCbcProblem = good_lp::coin_cbc;
+#[cfg(all(feature = "highs", not(feature = "cbc")))]
+const ILP_ENGINE: fn(good_lp::variable::UnsolvedProblem) -> good_lp::solvers::highs::HighsProblem =
+    good_lp::highs;
+#[cfg(not(any(feature = "cbc", feature = "highs")))]
+const ILP_ENGINE: fn(
+    good_lp::variable::UnsolvedProblem,
+) -> good_lp::solvers::microlp::MicroLpProblem = good_lp::microlp;
+
 /// How often a running solve checks the stop condition.
 const POLL: std::time::Duration = std::time::Duration::from_millis(5);
 
@@ -91,7 +104,7 @@ fn solve_program(
         .map(|_| problem.add(variable().binary()))
         .collect();
     let cost: Expression = x.iter().zip(weights).map(|(&v, &w)| w as f64 * v).sum();
-    let mut model = problem.minimise(cost.clone()).using(good_lp::microlp);
+    let mut model = problem.minimise(cost.clone()).using(ILP_ENGINE);
     for clause in clauses {
         let mut row = Expression::from(0.0);
         for l in clause {

@@ -134,6 +134,10 @@ pub struct SatSolver {
     /// A proved lower bound on the optimum, in units of `scale`.
     lower: u64,
     infeasible: bool,
+    /// The clauses with only positive literals, for the packing bound.
+    positive: Vec<Vec<u32>>,
+    /// How many of `positive` the last packing bound saw.
+    packed: usize,
 }
 
 impl SatSolver {
@@ -162,7 +166,35 @@ impl SatSolver {
             vars: BasicVarManager::from_next_free(Var::new(n as u32)),
             lower: 0,
             infeasible: false,
+            positive: Vec::new(),
+            packed: 0,
         })
+    }
+
+    /// A lower bound from pairwise disjoint positive clauses: each needs one
+    /// chosen variable of its own, so the bound is the sum of their
+    /// cheapest weights (greedy packing, short clauses first). CDCL cannot
+    /// prove such pigeonhole-like bounds quickly; this hands them over.
+    fn packing_bound(&self) -> u64 {
+        let mut order: Vec<usize> = (0..self.positive.len()).collect();
+        order.sort_by_key(|&c| (self.positive[c].len(), c));
+        let mut used = vec![false; self.weights.len()];
+        let mut bound = 0;
+        for c in order {
+            let clause = &self.positive[c];
+            if clause.iter().any(|&v| used[v as usize]) {
+                continue;
+            }
+            for &v in clause {
+                used[v as usize] = true;
+            }
+            bound += clause
+                .iter()
+                .map(|&v| self.weights[v as usize] / self.scale)
+                .min()
+                .unwrap_or(0);
+        }
+        bound
     }
 
     fn scaled_weight_sum(&self) -> u64 {
@@ -245,6 +277,9 @@ impl MinCostSolver for SatSolver {
             self.infeasible = true;
             return;
         }
+        if lits.iter().all(|l| l.positive) {
+            self.positive.push(lits.iter().map(|l| l.var).collect());
+        }
         let clause: Vec<varisat::Lit> = lits
             .iter()
             .map(|l| varisat::Lit::from_index(l.var as usize, l.positive))
@@ -264,6 +299,10 @@ impl MinCostSolver for SatSolver {
         };
         if stop() {
             return Ok(stopped(self.lower, self.scale));
+        }
+        if self.packed < self.positive.len() {
+            self.packed = self.positive.len();
+            self.lower = self.lower.max(self.packing_bound());
         }
         // Probe the proved lower bound first: after a cut it usually still holds.
         let Ok(mut best) = self.solve_within(Some(self.lower), stop)? else {

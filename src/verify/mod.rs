@@ -68,19 +68,41 @@ pub fn automorphisms(
     structure: &Structure,
     known: &[Perm],
 ) -> Result<AutomorphismGroup, VerifyError> {
-    if let Some(index) = known.iter().position(|g| !structure.is_automorphism(g)) {
-        return Err(VerifyError::NotAnAutomorphism { index });
+    check_known(structure, known)?;
+    Ok(group_from(search::search(structure, known, None), known))
+}
+
+/// Like [`automorphisms`] with a stabiliser chain of `<known>` at hand:
+/// when the first path of the search already bounds |Aut| by |known|, no
+/// further work is done and that chain is returned. `known_chain` must be a
+/// chain of the group `known` generates.
+pub fn automorphisms_of_known(
+    structure: &Structure,
+    known: &[Perm],
+    known_chain: &StabilizerChain,
+) -> Result<AutomorphismGroup, VerifyError> {
+    check_known(structure, known)?;
+    let result = search::search(structure, known, Some(known_chain));
+    Ok(group_from(result, known))
+}
+
+fn check_known(structure: &Structure, known: &[Perm]) -> Result<(), VerifyError> {
+    match known.iter().position(|g| !structure.is_automorphism(g)) {
+        Some(index) => Err(VerifyError::NotAnAutomorphism { index }),
+        None => Ok(()),
     }
-    let result = search::search(structure, known);
+}
+
+fn group_from(result: SearchResult, known: &[Perm]) -> AutomorphismGroup {
     let mut generators = known.to_vec();
     generators.extend(result.found.iter().cloned());
-    Ok(AutomorphismGroup {
+    AutomorphismGroup {
         order: result.chain.order(),
         generators,
         found: result.found,
         chain: result.chain,
         stats: result.stats,
-    })
+    }
 }
 
 /// Aut of a pattern compared with G<N,M>.
@@ -116,7 +138,7 @@ pub fn verify_exact(tying: &Tying, action: &JointAction) -> Result<Verdict, Veri
         });
     }
     let structure = Structure::from_tying(tying);
-    let aut = automorphisms(&structure, action.joint_generators())?;
+    let aut = automorphisms_of_known(&structure, action.joint_generators(), action.chain())?;
     let group_order = action.order();
     let witness = if aut.order == group_order {
         None
@@ -184,7 +206,12 @@ pub fn verify_layer(tying: &Tying, action: &JointAction) -> Result<LayerVerdict,
     let closure = if pattern.is_exact() {
         pattern.clone()
     } else {
-        verify_closure(action)
+        let dense = Tying::from_edge_orbits(action.edge_orbits());
+        if &dense == tying {
+            pattern.clone()
+        } else {
+            verify_exact(&dense, action)?
+        }
     };
     Ok(LayerVerdict { pattern, closure })
 }

@@ -129,6 +129,22 @@ impl Partition {
         }
     }
 
+    /// Moves `points` (distinct members of the cell starting at `start`) to
+    /// the back of that cell, in the order given; returns where they begin.
+    pub fn move_to_back(&mut self, start: usize, points: &[u32]) -> usize {
+        let mut back = self.cell_end(start);
+        for &v in points.iter().rev() {
+            debug_assert_eq!(self.cell_of(v as usize), start, "point outside the cell");
+            back -= 1;
+            let p = self.position[v as usize] as usize;
+            let other = self.elements[back];
+            self.elements.swap(p, back);
+            self.position[other as usize] = p as u32;
+            self.position[v as usize] = back as u32;
+        }
+        back
+    }
+
     /// Splits the cell starting at `start` so that a new cell begins at `at`
     /// (`start < at < end`). Costs the size of the new cell; split a cell into
     /// several pieces from the back to keep the total linear.
@@ -230,6 +246,9 @@ mod tests {
         assert_eq!(p.cell(3), &[5]);
         assert_eq!(p.cell_count(), 3);
         let mid = p.save();
+        assert_eq!(p.move_to_back(4, &[4, 6]), 5);
+        assert_eq!(&p.cell(4)[1..], &[4, 6]);
+        assert!(p.sanity_check());
         p.cell_mut(4).reverse();
         p.reindex(4);
         p.split(4, 6);

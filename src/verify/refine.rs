@@ -55,6 +55,8 @@ pub struct Refiner {
     singles: VecDeque<u32>,
     others: VecDeque<u32>,
     scratch: Vec<(u64, u32)>,
+    /// Piece starts of the cell being split.
+    starts: Vec<usize>,
     trace: Vec<u64>,
 }
 
@@ -75,6 +77,7 @@ impl Refiner {
             singles: VecDeque::new(),
             others: VecDeque::new(),
             scratch: Vec::new(),
+            starts: Vec::new(),
             trace: Vec::new(),
         }
     }
@@ -141,12 +144,18 @@ impl Refiner {
                 self.cell_hits[c] += 1;
             }
             self.hit_cells.sort_unstable();
+            // group the touched points by cell, for cells only partly reached
+            let cell_of = |u: &u32| partition.cell_of(*u as usize);
+            self.touched_list.sort_unstable_by_key(cell_of);
+            let mut from = 0;
             let mut outcome = Ok(());
             for k in 0..self.hit_cells.len() {
                 let c = self.hit_cells[k] as usize;
+                let hits = self.cell_hits[c] as usize;
                 if outcome.is_ok() {
-                    outcome = self.split_cell(partition, c, expected);
+                    outcome = self.split_cell(partition, c, from..from + hits, expected);
                 }
+                from += hits;
                 self.cell_hits[c] = 0;
             }
             self.hit_cells.clear();
@@ -170,10 +179,14 @@ impl Refiner {
     }
 
     /// Splits the cell starting at `c` by signature; queues the new pieces.
+    /// `reached` indexes the cell's points in `touched_list`; the others have
+    /// signature 0, the least value, so they form the first piece and only
+    /// the reached points are sorted.
     fn split_cell(
         &mut self,
         partition: &mut Partition,
         c: usize,
+        reached: std::ops::Range<usize>,
         expected: Option<&[u64]>,
     ) -> Result<(), Mismatch> {
         let end = partition.cell_end(c);
@@ -181,40 +194,66 @@ impl Refiner {
         if size == 1 {
             return Ok(());
         }
-        if self.cell_hits[c] as usize == size {
+        let hits = reached.len();
+        if hits == size {
             let cell = partition.cell(c);
             let first = self.sig[cell[0] as usize];
             if cell.iter().all(|&v| self.sig[v as usize] == first) {
                 return Ok(());
             }
+        } else if self.touched_list[reached.clone()]
+            .iter()
+            .all(|&v| self.sig[v as usize] == 0)
+        {
+            return Ok(());
         }
+        // Sort the reached points by signature and put them at the back.
         self.scratch.clear();
-        for &v in partition.cell(c) {
+        for &v in &self.touched_list[reached] {
             self.scratch.push((self.sig[v as usize], v));
         }
         self.scratch.sort_unstable();
-        // the cell has at least two points, so scratch is not empty
-        let (lo, hi) = (self.scratch[0].0, self.scratch[size - 1].0);
-        if lo == hi {
-            return Ok(());
-        }
-        for (slot, &(_, v)) in partition.cell_mut(c).iter_mut().zip(&self.scratch) {
-            *slot = v;
-        }
-        partition.reindex(c);
-        let mut starts = vec![c];
-        let mut event = mix(c as u64);
-        for i in 1..size {
-            if self.scratch[i].0 != self.scratch[i - 1].0 {
-                starts.push(c + i);
+        let sorted: Vec<u32> = self.scratch.iter().map(|&(_, v)| v).collect();
+        let tail = partition.move_to_back(c, &sorted);
+        debug_assert_eq!(tail, end - hits);
+        // Piece boundaries: signatures along the cell (0 before the tail).
+        let sig_at = |i: usize| {
+            if i < tail {
+                0
+            } else {
+                self.scratch[i - tail].0
+            }
+        };
+        let mut starts = std::mem::take(&mut self.starts);
+        starts.clear();
+        starts.push(c);
+        for i in (c + 1).max(tail)..end {
+            if sig_at(i) != sig_at(i - 1) {
+                starts.push(i);
             }
         }
         starts.push(end);
+        let mut event = mix(c as u64);
         for w in starts.windows(2) {
-            event = mix(event ^ self.scratch[w[0] - c].0);
+            event = mix(event ^ sig_at(w[0]));
             event = mix(event ^ (w[1] - w[0]) as u64);
         }
         starts.pop();
+        let result = self.queue_pieces(partition, c, &starts, event, expected);
+        self.starts = starts;
+        result
+    }
+
+    /// Records the split event, splits the cell at `starts[1..]` and queues
+    /// the pieces (all of them if the cell was queued, else all but the largest).
+    fn queue_pieces(
+        &mut self,
+        partition: &mut Partition,
+        c: usize,
+        starts: &[usize],
+        event: u64,
+        expected: Option<&[u64]>,
+    ) -> Result<(), Mismatch> {
         self.event(event, expected)?;
         let was_queued = self.in_queue[c];
         for &at in starts[1..].iter().rev() {
@@ -230,7 +269,7 @@ impl Refiner {
                 .copied()
                 .max_by_key(|&s| (partition.cell_end(s) - s, std::cmp::Reverse(s)))
         };
-        for &s in &starts {
+        for &s in starts {
             if Some(s) != skip {
                 self.enqueue(partition, s);
             }

@@ -24,6 +24,7 @@ use super::refine::Refiner;
 use super::structure::Structure;
 use crate::group::StabilizerChain;
 use crate::perm::Perm;
+use num_bigint::BigUint;
 
 /// Counts describing the work a search did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -47,8 +48,16 @@ pub struct SearchResult {
     pub stats: SearchStats,
 }
 
-/// Runs the search; every element of `known` must be an automorphism of `structure`.
-pub fn search(structure: &Structure, known: &[Perm]) -> SearchResult {
+/// Runs the search; every element of `known` must be an automorphism of
+/// `structure`. With `known_chain` (a chain of `<known>`), the search stops
+/// after the first path when the product of its target cell sizes, an upper
+/// bound on |Aut|, equals `<known>`'s order: then Aut is the known group and
+/// its chain is returned (no Schreier-Sims on the first path's base).
+pub fn search(
+    structure: &Structure,
+    known: &[Perm],
+    known_chain: Option<&StabilizerChain>,
+) -> SearchResult {
     let points = structure.points();
     let mut partition = Partition::with_cells(&[structure.inputs(), structure.outputs()]);
     let mut refiner = Refiner::new(structure);
@@ -63,11 +72,26 @@ pub fn search(structure: &Structure, known: &[Perm]) -> SearchResult {
         partition,
         refiner,
         targets: Vec::new(),
+        target_sizes: Vec::new(),
         marks: Vec::new(),
         first_leaf: Vec::new(),
         stats: SearchStats::default(),
     };
     let base = tree.first_path();
+    if let Some(known_chain) = known_chain {
+        // The orbit of b_i under the stabiliser of b_1..b_{i-1} lies in b_i's cell.
+        let bound = tree
+            .target_sizes
+            .iter()
+            .fold(BigUint::from(1u32), |acc, &size| acc * BigUint::from(size));
+        if bound == known_chain.order() {
+            return SearchResult {
+                chain: known_chain.clone(),
+                found: Vec::new(),
+                stats: tree.stats,
+            };
+        }
+    }
     let mut chain = StabilizerChain::with_base(points, known, &base);
     let mut found = Vec::new();
     for level in (0..base.len()).rev() {
@@ -131,6 +155,8 @@ struct Tree<'a> {
     traces: Vec<Vec<u64>>,
     /// `targets[d]`: the start of the cell individualised at depth `d`.
     targets: Vec<usize>,
+    /// `target_sizes[d]`: the size of that cell.
+    target_sizes: Vec<usize>,
     /// `marks[d]`: the partition mark of the first path's node at depth `d`.
     marks: Vec<usize>,
     first_leaf: Vec<u32>,
@@ -151,6 +177,8 @@ impl Tree<'_> {
                 // a target cell has at least two points
                 .expect("non-empty cell") as usize;
             self.targets.push(target);
+            self.target_sizes
+                .push(self.partition.cell_end(target) - target);
             self.marks.push(self.partition.save());
             let at = self.partition.individualise(b);
             self.refiner

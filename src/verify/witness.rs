@@ -6,7 +6,7 @@ use crate::perm::Perm;
 
 /// Above this many points the witness is not simplified (the kernel
 /// computation runs Schreier-Sims on the whole automorphism group).
-const SIMPLIFY_LIMIT: usize = 4096;
+const SIMPLIFY_LIMIT: usize = 1024;
 
 /// A witness: an automorphism of the pattern that is not in G<N,M>, chosen
 /// to be readable. Prefers one that fixes every input (or every output),
