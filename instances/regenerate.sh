@@ -22,7 +22,9 @@ cat > "$readme" <<'EOF'
 Made by `instances/regenerate.sh` with `paramshare instance` (do not edit by
 hand: change the script and rerun it). Format: ../FORMATS.md (instance).
 Each line: file, inputs N x outputs M, the group order (computed by
-`paramshare info`), and what the instance is.
+`paramshare info`), and what the instance is. The top level holds only the
+paper's small examples (other test suites run every method on each of
+them); named groups and realistic sizes live in groups/ and families/.
 EOF
 
 section() { printf '\n## %s\n\n' "$1" >> "$readme"; }
@@ -31,7 +33,7 @@ section() { printf '\n## %s\n\n' "$1" >> "$readme"; }
 make() {
     local name="$1" note="$2"
     shift 2
-    "$PARAMSHARE" instance "$@" --name "$name" -o "$name.json"
+    "$PARAMSHARE" instance "$@" --name "$(basename "$name")" -o "$name.json"
     local info sizes order
     info="$("$PARAMSHARE" info "$name.json")"
     sizes="$(awk '/^inputs N:/ {n=$3} /^outputs M:/ {m=$3} END {print n " x " m}' <<< "$info")"
@@ -85,10 +87,11 @@ make klein-regular "Klein four-group acting regularly on 4 points; H = {a, b} ha
 make d3-regular "D3 acting regularly on its 6 elements, inputs and outputs; two reflections give Aut of order 18." \
     dihedral 3 --input-action regular --output-action regular
 
-section "Named groups"
-make alternating-4 "A4 (even permutations) on 4 points." \
+section "Named groups (instances/groups/)"
+mkdir -p groups families
+make groups/alternating-4 "A4 (even permutations) on 4 points." \
     alternating 4
-make rubik-cube "Rubik's cube group on its 48 moving facets, the six face turns (sympy's rubik_cube_generators), order 43252003274489856000." \
+make groups/rubik-cube "Rubik's cube group on its 48 moving facets, the six face turns (sympy's rubik_cube_generators), order 43252003274489856000." \
     cycles 48 48 \
     "(0 2 7 5)(1 4 6 3)(8 32 24 16)(9 33 25 17)(10 34 26 18)" \
     "(0 16 40 39)(3 19 43 36)(5 21 45 34)(8 10 15 13)(9 12 14 11)" \
@@ -96,37 +99,37 @@ make rubik-cube "Rubik's cube group on its 48 moving facets, the six face turns 
     "(2 37 42 18)(4 35 44 20)(7 32 47 23)(24 26 31 29)(25 28 30 27)" \
     "(0 13 47 26)(1 11 46 28)(2 8 45 31)(32 34 39 37)(33 36 38 35)" \
     "(13 21 29 37)(14 22 30 38)(15 23 31 39)(40 42 47 45)(41 44 46 43)"
-make m24 "Mathieu group M24 on 24 points (the 23-cycle, an element of order 5 and an involution), order 244823040." \
+make groups/m24 "Mathieu group M24 on 24 points (the 23-cycle, an element of order 5 and an involution), order 244823040." \
     cycles 24 24 \
     "(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22)" \
     "(2 16 9 6 8)(3 12 13 18 4)(7 17 10 11 22)(14 19 21 20 15)" \
     "(0 23)(1 22)(2 11)(3 15)(4 17)(5 9)(6 19)(7 13)(8 20)(10 16)(12 21)(14 18)"
 
-section "Families at realistic sizes"
+section "Families at realistic sizes (instances/families/)"
 for n in 32 64; do
-    make "d4-${n}x${n}" "D4 turning and mirroring a ${n} x ${n} image about its centre." d4 "$n"
-    make "c4-${n}x${n}" "C4 turning a ${n} x ${n} image about its centre." c4 "$n"
-    make "p4-${n}x${n}" "p4: translations and quarter turns of a ${n} x ${n} torus image." p4 "$n"
-    make "p4m-${n}x${n}" "p4m: translations, quarter turns and mirrors of a ${n} x ${n} torus image." p4m "$n"
-    make "torus-${n}x${n}" "Translations of a ${n} x ${n} torus (2-D circular convolution)." torus "$n" "$n"
+    make "families/d4-${n}x${n}" "D4 turning and mirroring a ${n} x ${n} image about its centre." d4 "$n"
+    make "families/c4-${n}x${n}" "C4 turning a ${n} x ${n} image about its centre." c4 "$n"
+    make "families/p4-${n}x${n}" "p4: translations and quarter turns of a ${n} x ${n} torus image." p4 "$n"
+    make "families/p4m-${n}x${n}" "p4m: translations, quarter turns and mirrors of a ${n} x ${n} torus image." p4m "$n"
+    make "families/torus-${n}x${n}" "Translations of a ${n} x ${n} torus (2-D circular convolution)." torus "$n" "$n"
 done
-make d4-32x32-pool "D4 on a 32 x 32 image in, one invariant output." d4 32 --output-action trivial
+make families/d4-32x32-pool "D4 on a 32 x 32 image in, one invariant output." d4 32 --output-action trivial
 for n in 10 20 30 50; do
-    make "s${n}-matrices" "S${n} on ${n} x ${n} matrices in and out (2-index tensors); dense has Bell(4) = 15 parameters." tensor "$n" 2 2
+    make "families/s${n}-matrices" "S${n} on ${n} x ${n} matrices in and out (2-index tensors); dense has Bell(4) = 15 parameters." tensor "$n" 2 2
 done
-make s10-vector-to-matrix "S10 on vectors in (10) and 10 x 10 matrices out; Bell(3) = 5 parameters." tensor 10 1 2
-make s10-matrix-to-vector "S10 on 10 x 10 matrices in and vectors out; Bell(3) = 5 parameters." tensor 10 2 1
-make s6-3tensor-to-vector "S6 on 3-index tensors in (216) and vectors out; Bell(4) = 15 parameters." tensor 6 3 1
-make s20-graph-invariant "S20 on 20 x 20 adjacency matrices in, one invariant output; Bell(2) = 2 parameters." tensor 20 2 0
-make cyclic-64 "C64: 1-D circular convolution on 64 points." cyclic 64
-make dihedral-16 "D16 rotating and reflecting 16 points on a circle." dihedral 16
-make symmetric-100 "S100 on a set of 100 (DeepSets at scale)." symmetric 100
-make alternating-10 "A10 on 10 points." alternating 10
-make nested-sets-10x20 "S20 wr S10: 10 sets of 20 elements (200 points)." sets 20 10
+make families/s10-vector-to-matrix "S10 on vectors in (10) and 10 x 10 matrices out; Bell(3) = 5 parameters." tensor 10 1 2
+make families/s10-matrix-to-vector "S10 on 10 x 10 matrices in and vectors out; Bell(3) = 5 parameters." tensor 10 2 1
+make families/s6-3tensor-to-vector "S6 on 3-index tensors in (216) and vectors out; Bell(4) = 15 parameters." tensor 6 3 1
+make families/s20-graph-invariant "S20 on 20 x 20 adjacency matrices in, one invariant output; Bell(2) = 2 parameters." tensor 20 2 0
+make families/cyclic-64 "C64: 1-D circular convolution on 64 points." cyclic 64
+make families/dihedral-16 "D16 rotating and reflecting 16 points on a circle." dihedral 16
+make families/symmetric-100 "S100 on a set of 100 (DeepSets at scale)." symmetric 100
+make families/alternating-10 "A10 on 10 points." alternating 10
+make families/nested-sets-10x20 "S20 wr S10: 10 sets of 20 elements (200 points)." sets 20 10
 ring="$(part dihedral 8)"
 team="$(part symmetric 4)"
-make d8-x-s4 "Product D8 x S4 on 8 x 4 = 32 points: 4 interchangeable rings of 8." product "$ring" "$team"
-make cyclic-16-channels "C16 with 3 input and 16 output channels." cyclic 16 --channels 3:16
+make families/d8-x-s4 "Product D8 x S4 on 8 x 4 = 32 points: 4 interchangeable rings of 8." product "$ring" "$team"
+make families/cyclic-16-channels "C16 with 3 input and 16 output channels." cyclic 16 --channels 3:16
 
 mv "$readme" README.md
-echo "regenerated $(ls ./*.json | wc -l) instances and README.md in $here"
+echo "regenerated $(ls ./*.json ./*/*.json | wc -l) instances and README.md in $here"

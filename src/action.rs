@@ -55,16 +55,18 @@ impl EdgeOrbits {
         reps
     }
 
-    /// Renumbers arbitrary class labels canonically (first appearance order).
-    fn canonical(raw: Vec<u32>, input_size: usize, output_size: usize) -> EdgeOrbits {
-        let mut rename: Vec<u32> = Vec::new();
+    /// Renumbers class labels `0..label_count` canonically (first appearance order).
+    fn canonical(
+        raw: Vec<u32>,
+        label_count: usize,
+        input_size: usize,
+        output_size: usize,
+    ) -> EdgeOrbits {
+        let mut rename: Vec<u32> = vec![u32::MAX; label_count];
         let mut sizes: Vec<u64> = Vec::new();
         let mut orbit_of = raw;
         for label in orbit_of.iter_mut() {
             let l = *label as usize;
-            if l >= rename.len() {
-                rename.resize(l + 1, u32::MAX);
-            }
             if rename[l] == u32::MAX {
                 rename[l] = sizes.len() as u32;
                 sizes.push(0);
@@ -212,42 +214,42 @@ impl JointAction {
     }
 
     /// The edge orbits, by orbit-stabiliser with Schreier generators (Sims;
-    /// Holt, Eick and O'Brien, Handbook of CGT, 4.1): the orbit of `(x, m)`
-    /// for `x` in the input orbit of `r` is fixed by the orbit of
-    /// `u_x^{-1}(m)` under the stabiliser of `r`, where `u_x` (mapping `r`
-    /// to `x`) comes from a breadth-first Schreier tree.
+    /// Holt, Eick and O'Brien, Handbook of CGT, 4.1): the orbit of `(n, y)`
+    /// for an output `y` in the output orbit of `r` is fixed by the orbit of
+    /// `u_y^{-1}(n)` under the stabiliser of `r`, where `u_y` (mapping `r`
+    /// to `y`) comes from a breadth-first Schreier tree on the outputs.
     ///
-    /// The tree walk fills column `x` (all outputs, for input `x`) with
-    /// `u_x^{-1}` on the outputs; each non-tree edge `x -s-> y` is a Schreier
-    /// generator `h = u_x s u_y^{-1}` of the stabiliser, and merging
-    /// `u_x^{-1}(m')` with `u_y^{-1}(s(m'))` over all outputs `m'` merges `m`
-    /// with `h(m)`. When `|orbit| = |G|` the stabiliser is trivial and the
-    /// merging is skipped (most orbits of a point group on an image).
+    /// The tree walk fills row `y` of the tying matrix (all inputs, for
+    /// output `y`) with `u_y^{-1}` on the inputs; each non-tree edge
+    /// `x -s-> y` is a Schreier generator `h = u_x s u_y^{-1}` of the
+    /// stabiliser, and merging `u_x^{-1}(n')` with `u_y^{-1}(s(n'))` over all
+    /// inputs `n'` merges `n` with `h(n)`. When `|orbit| = |G|` the stabiliser
+    /// is trivial and the merging is skipped (most orbits of a point group on
+    /// an image). Rows are contiguous, so every pass is sequential or stays
+    /// within one row.
     ///
-    /// Costs O(N * M) memory (the labels, filled column by column and
-    /// transposed at the end) and O(N * M * generators) time in the worst
-    /// case; never lists the group or builds a stabiliser chain. Still slow:
-    /// the transposition and the canonical renumbering each pass over N * M.
+    /// Costs O(N * M) memory (the labels, in place) and O(N * M * generators)
+    /// time in the worst case; never lists the group or builds a stabiliser
+    /// chain. Still slow: the canonical renumbering is one more pass over
+    /// N * M with lookups in a table of all labels.
     pub fn edge_orbits(&self) -> EdgeOrbits {
         let (n_in, n_out) = (self.input_size, self.output_size);
         let order = self.order();
-        // Column-major while filling (one column per input), transposed at the end.
-        let mut columns = vec![0u32; n_in * n_out];
-        let mut seen = vec![false; n_in];
+        let mut rows = vec![0u32; n_in * n_out];
+        let mut seen = vec![false; n_out];
         let mut next_label: u32 = 0;
         let mut orbit_points: Vec<usize> = Vec::new();
         let mut schreier_edges: Vec<(usize, usize)> = Vec::new();
-        for orbit in self.input_orbits() {
+        for orbit in self.output_orbits() {
             let root = orbit[0];
             let stabilizer_is_trivial = BigUint::from(orbit.len()) == order;
-            for (m, label) in columns[root * n_out..(root + 1) * n_out]
-                .iter_mut()
-                .enumerate()
-            {
-                *label = m as u32;
+            // With a trivial stabiliser the labels are final at once.
+            let first = if stabilizer_is_trivial { next_label } else { 0 };
+            for (n, label) in rows[root * n_in..(root + 1) * n_in].iter_mut().enumerate() {
+                *label = first + n as u32;
             }
-            // Breadth-first over the input orbit: for a tree edge y = s(x),
-            // column y is column x pushed through s (u_y = u_x s).
+            // Breadth-first over the output orbit: for a tree edge y = s(x),
+            // row y is row x pushed through s (u_y = u_x s).
             orbit_points.clear();
             schreier_edges.clear();
             orbit_points.push(root);
@@ -257,7 +259,7 @@ impl JointAction {
                 let x = orbit_points[head];
                 head += 1;
                 for (k, p) in self.pairs.iter().enumerate() {
-                    let y = p.input.apply(x);
+                    let y = p.output.apply(x);
                     if seen[y] {
                         if !stabilizer_is_trivial {
                             schreier_edges.push((x, k));
@@ -265,33 +267,28 @@ impl JointAction {
                         continue;
                     }
                     seen[y] = true;
-                    let (src, dst) = column_pair(&mut columns, n_out, x, y);
-                    for (m, &label) in src.iter().enumerate() {
-                        dst[p.output.apply(m)] = label;
+                    let (src, dst) = row_pair(&mut rows, n_in, x, y);
+                    for (&image, &label) in p.input.images().iter().zip(src.iter()) {
+                        dst[image as usize] = label;
                     }
                     orbit_points.push(y);
                 }
             }
             let count = if stabilizer_is_trivial {
-                for &x in &orbit_points {
-                    for label in &mut columns[x * n_out..(x + 1) * n_out] {
-                        *label += next_label;
-                    }
-                }
-                n_out
+                n_in
             } else {
-                let mut uf = OrbitPartition::new(n_out);
+                let mut uf = OrbitPartition::new(n_in);
                 for &(x, k) in &schreier_edges {
-                    let s = &self.pairs[k].output;
-                    let y = self.pairs[k].input.apply(x);
-                    let (cx, cy) = (x * n_out, y * n_out);
-                    for m in 0..n_out {
-                        uf.union(columns[cx + m] as usize, columns[cy + s.apply(m)] as usize);
+                    let s = &self.pairs[k].input;
+                    let y = self.pairs[k].output.apply(x);
+                    let (rx, ry) = (&rows[x * n_in..(x + 1) * n_in], &rows[y * n_in..]);
+                    for (&label, &image) in rx.iter().zip(s.images()) {
+                        uf.union(label as usize, ry[image as usize] as usize);
                     }
                 }
                 let (class, count) = uf.class_indices();
                 for &x in &orbit_points {
-                    for label in &mut columns[x * n_out..(x + 1) * n_out] {
+                    for label in &mut rows[x * n_in..(x + 1) * n_in] {
                         *label = next_label + class[*label as usize];
                     }
                 }
@@ -299,9 +296,7 @@ impl JointAction {
             };
             next_label += count as u32;
         }
-        let raw = transpose(&columns, n_in, n_out);
-        drop(columns);
-        EdgeOrbits::canonical(raw, n_in, n_out)
+        EdgeOrbits::canonical(rows, next_label as usize, n_in, n_out)
     }
 
     /// The edge orbits by union-find over generator images on all N x M
@@ -316,37 +311,19 @@ impl JointAction {
                 }
             }
         }
-        let (labels, _) = uf.class_indices();
-        EdgeOrbits::canonical(labels, n_in, n_out)
+        let (labels, count) = uf.class_indices();
+        EdgeOrbits::canonical(labels, count, n_in, n_out)
     }
 }
 
-/// Column `x` (read) and column `y` (written) of a column-major `? x rows` array; `x != y`.
-fn column_pair(columns: &mut [u32], rows: usize, x: usize, y: usize) -> (&[u32], &mut [u32]) {
+/// Row `x` (read) and row `y` (written) of a row-major `? x cols` array; `x != y`.
+fn row_pair(rows: &mut [u32], cols: usize, x: usize, y: usize) -> (&[u32], &mut [u32]) {
     debug_assert_ne!(x, y);
     if x < y {
-        let (a, b) = columns.split_at_mut(y * rows);
-        (&a[x * rows..(x + 1) * rows], &mut b[..rows])
+        let (a, b) = rows.split_at_mut(y * cols);
+        (&a[x * cols..(x + 1) * cols], &mut b[..cols])
     } else {
-        let (a, b) = columns.split_at_mut(x * rows);
-        (&b[..rows], &mut a[y * rows..(y + 1) * rows])
+        let (a, b) = rows.split_at_mut(x * cols);
+        (&b[..cols], &mut a[y * cols..(y + 1) * cols])
     }
-}
-
-/// The row-major `rows x cols` transpose of a column-major array, in
-/// cache-sized tiles.
-fn transpose(columns: &[u32], cols: usize, rows: usize) -> Vec<u32> {
-    const TILE: usize = 64;
-    let mut out = vec![0u32; cols * rows];
-    for c0 in (0..cols).step_by(TILE) {
-        for r0 in (0..rows).step_by(TILE) {
-            for c in c0..(c0 + TILE).min(cols) {
-                let column = &columns[c * rows..(c + 1) * rows];
-                for r in r0..(r0 + TILE).min(rows) {
-                    out[r * cols + c] = column[r];
-                }
-            }
-        }
-    }
-    out
 }

@@ -78,6 +78,11 @@ fn run(args: &[&str], instance: &Path, out: Option<&Path>, threads: Option<&str>
     }
 }
 
+/// Small shipped instances whose sparse design takes more than 15 s
+/// (release build, loaded machine, 2026-11-27: S4 wr S3 has order 82944);
+/// they stay out of a test that runs every method four times.
+const SLOW_TO_SEARCH: &[&str] = &["nested-sets-3x4"];
+
 #[test]
 fn info_and_design_are_byte_identical_across_runs_and_thread_counts() {
     let dir = tempfile::tempdir().unwrap();
@@ -102,6 +107,7 @@ fn info_and_design_are_byte_identical_across_runs_and_thread_counts() {
                 // the generating-set search of S4 wr S3 (order 82944).
                 if inst.input_size * inst.output_size <= 256
                     && inst.input_size.max(inst.output_size) <= 32
+                    && !SLOW_TO_SEARCH.contains(&inst.name.as_str())
                 {
                     files.push((path.display().to_string(), path));
                 }
