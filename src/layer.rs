@@ -456,7 +456,6 @@ pub fn remove_stale_temporaries(dir: &Path) -> usize {
 #[cfg(all(test, unix))]
 mod device_tests {
     use super::write_atomically;
-    use std::io::Write;
     use std::os::unix::fs::FileTypeExt;
     use std::path::Path;
 
