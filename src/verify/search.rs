@@ -37,6 +37,9 @@ pub struct SearchStats {
     pub leaves: u64,
     /// Automorphisms found that the known group did not contain.
     pub found: usize,
+    /// The points of the twin quotient the search ran on, when twins were
+    /// reduced (see `twins`); `None` when the search ran on the structure itself.
+    pub quotient_points: Option<usize>,
 }
 
 /// The result of a search: the chain of Aut (base = first path) and what was found.
@@ -58,8 +61,29 @@ pub fn search(
     known: &[Perm],
     known_chain: Option<&StabilizerChain>,
 ) -> SearchResult {
+    search_in(
+        structure,
+        &[structure.inputs(), structure.outputs()],
+        known,
+        known_chain,
+    )
+}
+
+/// Like [`search`], for automorphisms that also keep each of the initial
+/// cells `cells` (consecutive runs of points of these sizes, summing to the
+/// number of points, none straddling inputs and outputs): the search of a
+/// vertex-coloured structure.
+pub fn search_in(
+    structure: &Structure,
+    cells: &[usize],
+    known: &[Perm],
+    known_chain: Option<&StabilizerChain>,
+) -> SearchResult {
     let points = structure.points();
-    let mut partition = Partition::with_cells(&[structure.inputs(), structure.outputs()]);
+    debug_assert_eq!(cells.iter().sum::<usize>(), points);
+    // Leaves map positions to positions and refinement only splits cells,
+    // so every leaf map keeps the initial cells.
+    let mut partition = Partition::with_cells(cells);
     let mut refiner = Refiner::new(structure);
     let root_cells = partition.cell_starts();
     refiner

@@ -1,5 +1,6 @@
 //! Witnesses of extra symmetry: choosing a readable one and describing it in words.
 
+use super::Verdict;
 use crate::action::{GeneratorPair, JointAction};
 use crate::group::StabilizerChain;
 use crate::perm::Perm;
@@ -8,9 +9,30 @@ use crate::perm::Perm;
 /// computation runs Schreier-Sims on the whole automorphism group).
 const SIMPLIFY_LIMIT: usize = 1024;
 
+/// A readable witness for a verdict that is not exact (`None` when it is
+/// exact): [`choose_witness`] among the automorphisms the search found.
+/// `verdict` must come from [`super::verify_exact`] on `action`. Costs up to
+/// two Schreier-Sims runs on Aut, so call it only where the witness is shown.
+pub fn readable_witness(verdict: &Verdict, action: &JointAction) -> Option<Perm> {
+    if verdict.is_exact() {
+        return None;
+    }
+    // the verdict's generators are G's followed by the found ones
+    let found = &verdict.generators[action.joint_generators().len()..];
+    choose_witness(
+        found,
+        &verdict.generators,
+        action.chain(),
+        action.input_size(),
+    )
+    .or_else(|| verdict.witness.clone())
+}
+
 /// A witness: an automorphism of the pattern that is not in G<N,M>, chosen
 /// to be readable. Prefers one that fixes every input (or every output),
 /// then the one moving the fewest points. `None` when every candidate lies in `known`.
+/// A found automorphism fixing one side is taken as it is; otherwise (up
+/// to [`SIMPLIFY_LIMIT`] points) the kernels of Aut on each side are computed.
 pub fn choose_witness(
     found: &[Perm],
     aut_generators: &[Perm],
@@ -25,6 +47,16 @@ pub fn choose_witness(
         .collect();
     if candidates.is_empty() {
         return None;
+    }
+    let fixes = |g: &Perm, side: std::ops::Range<usize>| side.into_iter().all(|v| g.apply(v) == v);
+    for side in [0..inputs, inputs..points] {
+        if let Some(g) = candidates
+            .iter()
+            .filter(|g| fixes(g, side.clone()))
+            .min_by_key(|g| g.support().len())
+        {
+            return Some(g.clone());
+        }
     }
     if points <= SIMPLIFY_LIMIT {
         let pairs = aut_generators
