@@ -234,18 +234,8 @@ pub fn comparison_table(rows: &[SummaryRow]) -> String {
         "seconds",
     ];
     let mut table: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
-    let mut notes = Vec::new();
-    for r in rows {
-        if r.status != RowStatus::Ok {
-            notes.push(format!(
-                "{} ({}): {}: {}",
-                r.instance,
-                r.method,
-                r.status.name(),
-                r.error
-            ));
-            continue;
-        }
+    // rows that failed are reported by `failure_lines`
+    for r in rows.iter().filter(|r| r.status == RowStatus::Ok) {
         let dense = rows
             .iter()
             .find(|d| d.instance == r.instance && d.method == "dense" && d.status == RowStatus::Ok);
@@ -298,6 +288,27 @@ pub fn comparison_table(rows: &[SummaryRow]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// One line per instance and distinct message among the rows that are not
+/// `ok`, naming the methods it applies to: `KEY (dense, sparse): message`. A
+/// file that cannot be read fails every method alike and is reported once.
+/// Lines follow the rows' order.
+pub fn failure_lines(rows: &[SummaryRow]) -> Vec<String> {
+    let mut groups: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+    for r in rows.iter().filter(|r| r.status != RowStatus::Ok) {
+        match groups
+            .iter_mut()
+            .find(|(key, error, _)| *key == r.instance && *error == r.error)
+        {
+            Some((_, _, methods)) => methods.push(&r.method),
+            None => groups.push((&r.instance, &r.error, vec![&r.method])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(key, error, methods)| format!("{key} ({}): {error}", methods.join(", ")))
+        .collect()
 }
 
 fn csv_field(s: &str) -> String {
@@ -396,5 +407,32 @@ mod tests {
         assert_eq!(rows[0].instance, "a");
         let md = markdown_summary(&rows);
         assert_eq!(md.lines().count(), 4);
+    }
+
+    #[test]
+    fn failures_are_reported_once_per_instance_and_message() {
+        let row = |key: &str, method: &str, error: &str| {
+            let mut r = SummaryRow::failed(&job(key), RowStatus::Error, error);
+            r.method = method.into();
+            r
+        };
+        let rows = vec![
+            row("bad", "dense", "bad.json: (top level): not an object"),
+            row("bad", "sparse", "bad.json: (top level): not an object"),
+            row("big", "dense", "too large"),
+            row("big", "optimal", "stopped"),
+            row("bad", "optimal", "bad.json: (top level): not an object"),
+        ];
+        assert_eq!(
+            failure_lines(&rows),
+            [
+                "bad (dense, sparse, optimal): bad.json: (top level): not an object",
+                "big (dense): too large",
+                "big (optimal): stopped",
+            ]
+        );
+        let mut ok = row("fine", "dense", "");
+        ok.status = RowStatus::Ok;
+        assert!(failure_lines(&[ok]).is_empty());
     }
 }
