@@ -361,6 +361,20 @@ impl StabilizerChain {
         Self::build(degree, gens, &[], Some(bound), EXPLICIT_BUDGET)
     }
 
+    /// A chain of the same group whose base begins with `base_prefix`. The
+    /// order is known from this chain, so the random phase usually suffices
+    /// and the deterministic check runs only when it falls short.
+    pub fn with_base_prefix(&self, base_prefix: &[usize]) -> StabilizerChain {
+        let order = self.order();
+        StabilizerChain::build(
+            self.degree,
+            &self.generators,
+            base_prefix,
+            Some(&order),
+            EXPLICIT_BUDGET,
+        )
+    }
+
     /// The chain of `<gens>` with the given base prefix. When the group's
     /// order is known (from another complete chain of the same group), a
     /// chain from the random phase whose orbit lengths multiply to it is

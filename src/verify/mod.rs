@@ -59,15 +59,11 @@ pub struct AutomorphismGroup {
     /// Generators: the known ones followed by `found`.
     pub generators: Vec<Perm>,
     /// The automorphisms found besides the known ones; with them they
-    /// generate Aut. Without twins: each lay outside the group known when it
-    /// was found. With twins: the transpositions of consecutive twins, then
+    /// generate Aut. Without twins: each lay outside the group known at
+    /// its search level when it was found. With twins: the transpositions of consecutive twins, then
     /// the lifts of the quotient's found automorphisms (some may lie in the
     /// known group).
     pub found: Vec<Perm>,
-    /// A stabiliser chain of Aut (its base is the search's first path);
-    /// `None` when twins were reduced (Aut then contains a product of
-    /// symmetric groups, whose chain is long and is not built).
-    pub chain: Option<StabilizerChain>,
     pub stats: SearchStats,
 }
 
@@ -83,7 +79,7 @@ pub fn automorphisms(
 
 /// Like [`automorphisms`] with a stabiliser chain of `<known>` at hand:
 /// when the first path of the search already bounds |Aut| by |known|, no
-/// further work is done and that chain is returned. `known_chain` must be a
+/// further work is done. `known_chain` must be a
 /// chain of the group `known` generates.
 pub fn automorphisms_of_known(
     structure: &Structure,
@@ -144,10 +140,9 @@ fn reduced(structure: &Structure, twins: &Twins, known: &[Perm]) -> Automorphism
         ..result.stats
     };
     AutomorphismGroup {
-        order: result.chain.order() * twins.kernel_order(),
+        order: result.order * twins.kernel_order(),
         generators,
         found,
-        chain: None,
         stats,
     }
 }
@@ -156,10 +151,9 @@ fn group_from(result: SearchResult, known: &[Perm]) -> AutomorphismGroup {
     let mut generators = known.to_vec();
     generators.extend(result.found.iter().cloned());
     AutomorphismGroup {
-        order: result.chain.order(),
+        order: result.order,
         generators,
         found: result.found,
-        chain: Some(result.chain),
         stats: result.stats,
     }
 }
