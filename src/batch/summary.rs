@@ -126,6 +126,21 @@ impl SummaryRow {
     }
 }
 
+impl SummaryRow {
+    /// N, M, |G|, method, parameters and edges as text (empty where
+    /// absent): the columns every rendering shares, in this order.
+    fn shared_cells(&self) -> [String; 6] {
+        [
+            opt(&self.input_size),
+            opt(&self.output_size),
+            opt(&self.group_order),
+            self.method.clone(),
+            opt(&self.parameters),
+            opt(&self.edges),
+        ]
+    }
+}
+
 /// Sorts rows by instance key, then by the position of their method in `methods`.
 pub fn sort_rows(rows: &mut [SummaryRow], methods: &[&str]) {
     let rank = |m: &str| methods.iter().position(|x| *x == m).unwrap_or(usize::MAX);
@@ -171,21 +186,16 @@ pub fn markdown_summary(rows: &[SummaryRow]) -> String {
             super::RowStatus::Ok => "ok".to_string(),
             other => format!("{}: {}", other.name(), r.error),
         };
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            cell(&r.instance),
-            opt(&r.input_size),
-            opt(&r.output_size),
-            opt(&r.group_order),
-            r.method,
-            opt(&r.parameters),
-            opt(&r.edges),
-            yes_no(r.exact),
-            yes_no(r.optimal),
+        let mut cells = vec![cell(&r.instance)];
+        cells.extend(r.shared_cells());
+        cells.extend([
+            yes_no(r.exact).to_string(),
+            yes_no(r.optimal).to_string(),
             opt(&r.automorphism_order),
             cell(&status),
             time_text(r),
-        ));
+        ]);
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     let noted: Vec<&SummaryRow> = rows.iter().filter(|r| !r.notes.is_empty()).collect();
     if !noted.is_empty() {
@@ -239,14 +249,9 @@ pub fn comparison_table(rows: &[SummaryRow]) -> String {
         let dense = rows
             .iter()
             .find(|d| d.instance == r.instance && d.method == "dense" && d.status == RowStatus::Ok);
-        table.push(vec![
-            r.instance.clone(),
-            opt(&r.input_size),
-            opt(&r.output_size),
-            opt(&r.group_order),
-            r.method.clone(),
-            opt(&r.parameters),
-            opt(&r.edges),
+        let mut line = vec![r.instance.clone()];
+        line.extend(r.shared_cells());
+        line.extend([
             ratio(
                 r.parameters.map(|p| p as f64),
                 dense.and_then(|d| d.parameters.map(|p| p as f64)),
@@ -260,6 +265,7 @@ pub fn comparison_table(rows: &[SummaryRow]) -> String {
             opt(&r.automorphism_order),
             time_text(r),
         ]);
+        table.push(line);
     }
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
@@ -325,15 +331,9 @@ pub fn csv_summary(rows: &[SummaryRow]) -> String {
         "instance,file,input_size,output_size,group_order,method,parameters,edges,exact,optimal,automorphism_order,closure_order,status,error,notes,seconds,reused\n",
     );
     for r in rows {
-        let fields = [
-            r.instance.clone(),
-            r.file.clone(),
-            opt(&r.input_size),
-            opt(&r.output_size),
-            opt(&r.group_order),
-            r.method.clone(),
-            opt(&r.parameters),
-            opt(&r.edges),
+        let mut fields = vec![r.instance.clone(), r.file.clone()];
+        fields.extend(r.shared_cells());
+        fields.extend([
             opt(&r.exact),
             opt(&r.optimal),
             opt(&r.automorphism_order),
@@ -343,7 +343,7 @@ pub fn csv_summary(rows: &[SummaryRow]) -> String {
             r.notes.join(" | "),
             r.seconds.map_or(String::new(), |s| format!("{s:.6}")),
             r.reused.to_string(),
-        ];
+        ]);
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&line.join(","));
         out.push('\n');
