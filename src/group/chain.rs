@@ -352,6 +352,15 @@ impl StabilizerChain {
         Self::build(degree, gens, base_prefix, None, EXPLICIT_BUDGET)
     }
 
+    /// The chain of `<gens>` given that its order is at most `bound` (the
+    /// generators are images of a group of that order, e.g. one side of a
+    /// joint action). When the random phase reaches `bound` the chain is
+    /// complete and the deterministic check is skipped; otherwise (an
+    /// unfaithful image) it falls back to the check, as [`Self::new`] does.
+    pub fn with_order_bound(degree: usize, gens: &[Perm], bound: &BigUint) -> StabilizerChain {
+        Self::build(degree, gens, &[], Some(bound), EXPLICIT_BUDGET)
+    }
+
     /// A chain of the same group whose base begins with `base_prefix`. The
     /// order is known from this chain, so the random phase usually suffices
     /// and the deterministic check runs only when it falls short.
@@ -915,6 +924,23 @@ mod tests {
             let chain = StabilizerChain::new(n, &gens);
             let fact: BigUint = (1..=n).map(BigUint::from).product();
             assert_eq!(chain.order(), fact, "S_{n}");
+        }
+    }
+
+    #[test]
+    fn an_order_bound_reached_or_not_gives_the_true_order() {
+        // S_8 on ordered pairs (64 points): faithful, the bound 8! is reached
+        let n = 8;
+        let gens = crate::group::named::on_ordered_pairs(n, &crate::group::named::symmetric(n));
+        let fact: BigUint = (1..=n).map(BigUint::from).product();
+        let bounded = StabilizerChain::with_order_bound(n * n, &gens, &fact);
+        assert_eq!(bounded.order(), fact);
+        assert!(bounded.contains(&gens[0]));
+        // the image of S_4 x C_2 on the S_4 side: a bound twice the order
+        let gens = [cyc("(0 1)", 4), cyc("(0 1 2 3)", 4)];
+        for bound in [48u32, 1_000_000] {
+            let chain = StabilizerChain::with_order_bound(4, &gens, &BigUint::from(bound));
+            assert_eq!(chain.order(), BigUint::from(24u32), "bound {bound}");
         }
     }
 
