@@ -365,14 +365,21 @@ impl StabilizerChain {
     /// order is known from this chain, so the random phase usually suffices
     /// and the deterministic check runs only when it falls short.
     pub fn with_base_prefix(&self, base_prefix: &[usize]) -> StabilizerChain {
-        let order = self.order();
-        StabilizerChain::build(
-            self.degree,
-            &self.generators,
-            base_prefix,
-            Some(&order),
-            EXPLICIT_BUDGET,
-        )
+        Self::with_base_and_order(self.degree, &self.generators, base_prefix, &self.order())
+    }
+
+    /// The chain of `<gens>` whose base begins with `base_prefix`, for a
+    /// group whose order is known to be `order` (it must be exact: a chain
+    /// whose orbit lengths multiply to it is taken as complete). The random
+    /// phase usually suffices; the deterministic check runs only when it
+    /// falls short.
+    pub fn with_base_and_order(
+        degree: usize,
+        gens: &[Perm],
+        base_prefix: &[usize],
+        order: &BigUint,
+    ) -> StabilizerChain {
+        Self::build(degree, gens, base_prefix, Some(order), EXPLICIT_BUDGET)
     }
 
     /// The chain of `<gens>` with the given base prefix. When the group's
