@@ -60,9 +60,10 @@ pub struct AutomorphismGroup {
     pub generators: Vec<Perm>,
     /// The automorphisms found besides the known ones; with them they
     /// generate Aut. Without twins: each lay outside the group known at
-    /// its search level when it was found. With twins: the transpositions of consecutive twins, then
-    /// the lifts of the quotient's found automorphisms (some may lie in the
-    /// known group).
+    /// its search level when it was found. With twins: a transposition and
+    /// a cycle generating the symmetric group on each twin class
+    /// ([`Twins::symmetric_generators`]), then the lifts of the quotient's
+    /// found automorphisms (some may lie in the known group).
     pub found: Vec<Perm>,
     pub stats: SearchStats,
 }
@@ -128,7 +129,7 @@ fn reduced(structure: &Structure, twins: &Twins, known: &[Perm]) -> Automorphism
     let images: Vec<Perm> = known.iter().map(|g| twins.on_classes(g)).collect();
     let image_chain = StabilizerChain::new(quotient.points(), &images);
     let result = search::search_in(&quotient, &twins.cell_sizes(), &images, Some(&image_chain));
-    let mut found = twins.transpositions();
+    let mut found = twins.symmetric_generators();
     let lifts: Vec<Perm> = result.found.iter().map(|q| twins.lift(q)).collect();
     debug_assert!(lifts.iter().all(|g| structure.is_automorphism(g)));
     found.extend(lifts);
