@@ -4,6 +4,7 @@
 //! runner use: it builds the tying matrix for the chosen method and returns
 //! a [`Layer`] with every field FORMATS.md asks for.
 pub mod bench_cases;
+pub mod connectivity;
 mod dense;
 pub mod optimal;
 pub mod oracle;

@@ -16,6 +16,7 @@
 //! Where it is still slow: each round costs one verifier call, and a
 //! pattern family with many non-equivalent near-misses (pairs of orbits on
 //! a large torus) needs one round per family member.
+use super::connectivity::connectivity_lower_bound;
 use super::oracle::{Check, ExactnessOracle, OracleError};
 use super::symmetry;
 use super::Objective;
@@ -150,6 +151,106 @@ fn side_transpositions(target: &JointAction) -> Vec<Perm> {
         .collect()
 }
 
+/// Repairs `start` into an exact pattern, then thins it: while the oracle
+/// returns witnesses, adds the orbit moved by the most witnesses per unit
+/// of weight (ties: lowest index); then drops chosen orbits, heaviest
+/// first, whenever the pattern stays exact. Returns the exact pattern and
+/// its cost, or `None` if `stop` turned true first. A heuristic: it gives
+/// the search an incumbent (written on a timeout, and optimal as soon as
+/// the solver's bound reaches it), never a proof by itself.
+pub fn repair_and_thin(
+    orbits: &EdgeOrbits,
+    weights: &[u64],
+    oracle: &dyn ExactnessOracle,
+    start: &[bool],
+    forbidden: Option<usize>,
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<(Vec<bool>, u64)>, SearchError> {
+    let k = orbits.count();
+    let mut chosen = start.to_vec();
+    loop {
+        if stop() {
+            return Ok(None);
+        }
+        let Check::Witnesses(witnesses) = oracle.check(&pattern_of(orbits, &chosen))? else {
+            break;
+        };
+        let mut votes = vec![0u64; k];
+        for pi in &witnesses {
+            for o in moved_orbits(pi, orbits) {
+                votes[o as usize] += 1;
+            }
+        }
+        // Maximise votes / weight, compared exactly as votes_a * w_b > votes_b * w_a.
+        let pick = (0..k)
+            .filter(|&o| !chosen[o] && votes[o] > 0 && Some(o) != forbidden)
+            .reduce(|a, b| {
+                if votes[b] * weights[a] > votes[a] * weights[b] {
+                    b
+                } else {
+                    a
+                }
+            });
+        let Some(o) = pick else {
+            if forbidden.is_some() {
+                // Only the forbidden orbit breaks the witnesses: no repair without it.
+                return Ok(None);
+            }
+            return Err(SearchError::Inconsistent(
+                "a witness moves no unchosen orbit, so it preserves the pattern's \
+                 complement and every chosen orbit: it lies in the closure"
+                    .into(),
+            ));
+        };
+        chosen[o] = true;
+    }
+    let mut order: Vec<usize> = (0..k).filter(|&o| chosen[o]).collect();
+    order.sort_by_key(|&o| (std::cmp::Reverse(weights[o]), std::cmp::Reverse(o)));
+    for o in order {
+        if stop() {
+            break;
+        }
+        chosen[o] = false;
+        if chosen.iter().all(|&c| !c) || oracle.check(&pattern_of(orbits, &chosen))? != Check::Exact
+        {
+            chosen[o] = true;
+        }
+    }
+    let cost = crate::solve::cost_of(weights, &chosen);
+    Ok(Some((chosen, cost)))
+}
+
+/// Local search around an exact pattern: for each chosen orbit, drop it,
+/// repair without it and thin; keep any cheaper result and start over.
+/// Returns the best pattern seen (at worst `pattern` itself).
+pub fn improve_by_exchange(
+    orbits: &EdgeOrbits,
+    weights: &[u64],
+    oracle: &dyn ExactnessOracle,
+    pattern: (Vec<bool>, u64),
+    floor: u64,
+    stop: &dyn Fn() -> bool,
+) -> Result<(Vec<bool>, u64), SearchError> {
+    let mut best = pattern;
+    'restart: loop {
+        for o in (0..orbits.count()).filter(|&o| best.0[o]) {
+            if stop() || best.1 <= floor {
+                break 'restart;
+            }
+            let mut start = best.0.clone();
+            start[o] = false;
+            if let Some(found) = repair_and_thin(orbits, weights, oracle, &start, Some(o), stop)? {
+                if found.1 < best.1 {
+                    best = found;
+                    continue 'restart;
+                }
+            }
+        }
+        break;
+    }
+    Ok(best)
+}
+
 /// Searches for the cheapest exact pattern. `target` is the group the
 /// pattern's automorphism group must equal (G, or its closure when G is
 /// not achievable); its orbits on N x M must be `orbits`.
@@ -168,6 +269,8 @@ pub fn search_optimal(
         ..SearchProgress::default()
     };
     let all = vec![true; k];
+    // The best exact pattern known: the dense design until a repair finds better.
+    let mut incumbent: (Vec<bool>, u64) = (all.clone(), total);
     let finish = |chosen: Vec<bool>, cost, optimal, lower_bound, progress: SearchProgress| {
         Ok(SearchOutcome {
             chosen,
@@ -183,6 +286,10 @@ pub fn search_optimal(
     }
     // A layer needs at least one edge.
     solver.add_clause(&(0..k).map(Lit::pos).collect::<Vec<_>>());
+    if let Some(bound) = connectivity_lower_bound(target, orbits, settings.objective) {
+        solver.raise_lower_bound(bound)?;
+        progress.bound = bound;
+    }
     let normalizing = symmetry::normalizing_elements(target);
     let q = symmetry::induced_group(&normalizing, orbits);
     for clause in symmetry::breaking_clauses(&q) {
@@ -204,13 +311,13 @@ pub fn search_optimal(
     }
     loop {
         if (settings.stop)() {
-            return finish(all, total, false, progress.bound, progress);
+            return finish(incumbent.0, incumbent.1, false, progress.bound, progress);
         }
         let proposal = match solver.minimize(settings.stop)? {
             Outcome::Optimal(m) => m,
             Outcome::Stopped { lower_bound } => {
                 progress.bound = progress.bound.max(lower_bound);
-                return finish(all, total, false, progress.bound, progress);
+                return finish(incumbent.0, incumbent.1, false, progress.bound, progress);
             }
             Outcome::Infeasible => {
                 return Err(SearchError::Inconsistent(
@@ -219,6 +326,13 @@ pub fn search_optimal(
             }
         };
         progress.bound = progress.bound.max(proposal.cost);
+        if incumbent.1 <= progress.bound {
+            // The solver proved nothing satisfying the cuts is cheaper than the
+            // incumbent, and every exact pattern satisfies them.
+            progress.best = incumbent.1;
+            (settings.progress)(&progress);
+            return finish(incumbent.0, incumbent.1, true, incumbent.1, progress);
+        }
         progress.iterations += 1;
         let check = oracle.check(&pattern_of(orbits, &proposal.chosen))?;
         match check {
@@ -234,6 +348,33 @@ pub fn search_optimal(
                 );
             }
             Check::Witnesses(witnesses) => {
+                // Repair the first proposal and then every 2^j-th, for an incumbent.
+                if progress.iterations.is_power_of_two() {
+                    if let Some((chosen, cost)) = repair_and_thin(
+                        orbits,
+                        &weights,
+                        oracle,
+                        &proposal.chosen,
+                        None,
+                        settings.stop,
+                    )? {
+                        if cost < incumbent.1 {
+                            incumbent = improve_by_exchange(
+                                orbits,
+                                &weights,
+                                oracle,
+                                (chosen, cost),
+                                progress.bound,
+                                settings.stop,
+                            )?;
+                            progress.best = incumbent.1;
+                        }
+                        if incumbent.1 <= progress.bound {
+                            (settings.progress)(&progress);
+                            return finish(incumbent.0, incumbent.1, true, incumbent.1, progress);
+                        }
+                    }
+                }
                 let images_each = (CUT_IMAGE_BUDGET / witnesses.len()).max(1);
                 for pi in &witnesses {
                     let moved = moved_orbits(pi, orbits);

@@ -1,5 +1,6 @@
 use super::*;
 use crate::action::GeneratorPair;
+use crate::design::connectivity::connectivity_lower_bound;
 use crate::design::oracle::BruteForceOracle;
 use proptest::prelude::*;
 
@@ -68,6 +69,13 @@ fn optimum_parameters(target: &JointAction) -> u64 {
         let (_, expected) = exhaustive_minimum(&orbits, &oracle, objective)
             .unwrap()
             .expect("the dense design is exact for its closure");
+        // The connectivity theorem, checked against brute force (which shares no code with it).
+        if let Some(bound) = connectivity_lower_bound(target, &orbits, objective) {
+            assert!(
+                bound <= expected,
+                "{objective:?}: bound {bound} > minimum {expected}"
+            );
+        }
         for solver in [SolverKind::Sat, SolverKind::Ilp] {
             let found = run(target, objective, solver);
             assert!(found.optimal, "{solver} {objective:?}");
@@ -172,6 +180,31 @@ proptest! {
             let edges = run(&action, Objective::Edges, solver);
             prop_assert_eq!(edges.cost, 2 * n as u64);
         }
+    }
+
+    /// Planted: a cyclic group acting regularly on its k inputs (so the
+    /// connectivity bound applies) and by a random permutation of order
+    /// dividing k on the outputs, some of them fixed. The bound never
+    /// exceeds the brute-force minimum, and the search agrees with it.
+    #[test]
+    fn connectivity_bound_holds_with_a_regular_orbit(
+        k in 3usize..5,
+        m in 1usize..5,
+        seed in any::<u64>(),
+    ) {
+        use rand::seq::SliceRandom;
+        use rand::SeedableRng;
+        let mut sigma: Vec<usize> = (0..m).collect();
+        sigma.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+        let sigma = perm(&sigma);
+        let o = sigma.order().to_u64_digits().first().copied().unwrap_or(1) as usize;
+        let g = num_integer::gcd(o, k);
+        let output = sigma.pow((o / g) as i64);
+        let shift: Vec<usize> = (0..k).map(|i| (i + 1) % k).collect();
+        let action = JointAction::new(k, m, vec![GeneratorPair { input: perm(&shift), output }]);
+        let target = brute_force_closure(&action);
+        prop_assert!(connectivity_lower_bound(&action, &action.edge_orbits(), Objective::Edges).is_some());
+        optimum_parameters(&target);
     }
 
     /// Random small actions: the search and exhaustive enumeration agree
