@@ -44,6 +44,18 @@
 //! closure of N, the commutators of G's generators and their p-th powers.
 //! For a free action of Z_a x Z_b this gives the known d(G) + 1 = 3 orbits.
 //!
+//! **One cycle is not enough** (when F is empty) unless G could act on a
+//! cycle. Suppose B is connected with |E| = |V|: one cycle C, with a tree
+//! T_c hanging at each c in C. For g in G_c, "g on T_c, identity
+//! elsewhere" is an automorphism, so it lies in G and fixes the regular
+//! orbit's points outside T_c: G_c fixes T_c pointwise, and G_v = G_c for
+//! every v in T_c. So G acts faithfully on C, preserving sides: a
+//! subgroup of the dihedral group of C whose reflections go through two
+//! vertices. Hence every point stabiliser has order <= 2, and at most one
+//! involution of G (the half-turn of C) fixes no point. If either fails,
+//! B has at least |V| + 1 edges. (D4 on an even image: the half-turn and
+//! both mirrors fix no pixel, so an exact pattern needs more than |V|.)
+//!
 //! Under the edges objective the bound is the larger of the point count
 //! above and the sum of the smallest orbit sizes, as many as the orbit
 //! bound asks (for the free 32x32 torus: 3 x 1024 = 3072, the optimum).
@@ -99,15 +111,51 @@ pub fn connectivity_lower_bound(
             let mut sizes = orbits.sizes.clone();
             sizes.sort_unstable();
             let smallest: u64 = sizes.iter().take(fewest_orbits as usize).sum();
-            let spanning = if fixed_points == 0 {
-                moved_points
-            } else {
+            let spanning = if fixed_points > 0 {
                 moved_points - 1
+            } else if one_cycle_impossible(target, &order, &point_orbits) {
+                moved_points + 1
+            } else {
+                moved_points
             };
             spanning.max(smallest)
         }
     })
 }
+
+/// Whether G cannot act on a connected pattern with exactly one cycle
+/// (module docs): some point stabiliser has order > 2, or two involutions
+/// fix no point. `false` when unsure (the group is too large to list).
+fn one_cycle_impossible(
+    target: &JointAction,
+    order: &BigUint,
+    point_orbits: &[Vec<usize>],
+) -> bool {
+    // |G_v| = |G| / |orbit of v|.
+    if point_orbits
+        .iter()
+        .any(|o| BigUint::from(o.len()) * 2u32 < *order)
+    {
+        return true;
+    }
+    let chain = target.chain();
+    // Listing G costs |G| x degree entries; a regular orbit keeps |G| <= degree.
+    let Some(elements) = chain.elements(ELEMENT_LIST_LIMIT / chain.degree().max(1)) else {
+        return false;
+    };
+    let fixed_point_free_involutions = elements
+        .iter()
+        .filter(|g| {
+            !g.is_identity()
+                && g.images().iter().enumerate().all(|(i, &x)| x as usize != i)
+                && g.then(g).is_identity()
+        })
+        .count();
+    fixed_point_free_involutions >= 2
+}
+
+/// How many permutation entries [`one_cycle_impossible`] may list (64 MB).
+const ELEMENT_LIST_LIMIT: usize = 1 << 24;
 
 /// The largest k such that G / N has a quotient (Z_p)^k for a prime p,
 /// where N is the normal closure of the stabilisers of `points`: a lower
@@ -247,9 +295,11 @@ mod tests {
             connectivity_lower_bound(&d4, &d4.edge_orbits(), Objective::Parameters),
             Some(6)
         );
+        // The half-turn and both mirrors fix no pixel: no single cycle, so more
+        // than 32 edges (the 6 smallest orbits give only 24).
         assert_eq!(
             connectivity_lower_bound(&d4, &d4.edge_orbits(), Objective::Edges),
-            Some(32)
+            Some(33)
         );
     }
 
