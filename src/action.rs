@@ -159,13 +159,15 @@ impl JointAction {
     /// The image of G on the inputs alone.
     pub fn input_image(&self) -> StabilizerChain {
         let gens: Vec<Perm> = self.pairs.iter().map(|p| p.input.clone()).collect();
-        StabilizerChain::new(self.input_size, &gens)
+        // an image of G: its order is at most |G|, and equal when G is faithful on this side
+        StabilizerChain::with_order_bound(self.input_size, &gens, &self.order())
     }
 
     /// The image of G on the outputs alone.
     pub fn output_image(&self) -> StabilizerChain {
         let gens: Vec<Perm> = self.pairs.iter().map(|p| p.output.clone()).collect();
-        StabilizerChain::new(self.output_size, &gens)
+        // an image of G: its order is at most |G|, and equal when G is faithful on this side
+        StabilizerChain::with_order_bound(self.output_size, &gens, &self.order())
     }
 
     /// Whether G<N,M> acts freely (semiregularly) on the inputs: every
@@ -202,11 +204,12 @@ impl JointAction {
 
     /// Given a base of one side's image, the non-trivial generators of the
     /// pointwise stabiliser of that base: they act trivially on that side.
+    /// The stabiliser comes from G's own chain, whose order is known, so no
+    /// second Schreier-Sims check is run.
     fn kernel_generators(&self, side_base: &[usize]) -> Vec<Perm> {
-        let chain =
-            StabilizerChain::with_base(self.input_size + self.output_size, &self.joint, side_base);
-        chain
-            .stabilizer_generators(side_base.len())
+        self.chain
+            .pointwise_stabilizer(side_base)
+            .generators()
             .iter()
             .filter(|g| !g.is_identity())
             .cloned()

@@ -6,6 +6,8 @@ use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
 
+mod stream;
+
 /// The fields FORMATS.md defines; any other field of a layer file is kept in [`Layer::extra`].
 const STANDARD_FIELDS: [&str; 15] = [
     "format",
@@ -185,15 +187,19 @@ impl Layer {
 
     /// Parses and validates layer JSON: sizes, generators, and a tying
     /// matrix whose parameter indices are exactly `0..parameters`.
+    ///
+    /// The matrix is streamed into its flat vector (see [`stream`]): memory
+    /// is the text plus 4 bytes an entry, not a JSON tree.
     pub fn from_json_str(text: &str) -> Result<Layer, InstanceError> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| InstanceError::Json(e.to_string()))?;
-        let obj = value.as_object().ok_or_else(|| {
+        let parsed = stream::parse(text).map_err(|e| InstanceError::Json(e.to_string()))?;
+        let stream::LayerFields { fields, tying } = parsed.map_err(|value| {
             layer_error(
                 "(top level)",
                 format!("expected an object, found {}", describe(&value)),
             )
         })?;
+        let value = Value::Object(fields);
+        let obj = value.as_object().expect("built from an object just above");
         // Sizes and generators share the instance's validation.
         let inst = crate::instance::Instance::from_json_value(&value)?;
         let string_field = |f: &str| -> Result<Option<String>, InstanceError> {
@@ -225,57 +231,44 @@ impl Layer {
             }
         }
         let (rows, cols) = (inst.output_size, inst.input_size);
-        let tying_v = obj.get("tying").ok_or_else(|| {
-            layer_error("tying", "missing (expected an array of output_size rows)")
-        })?;
-        let tying_rows = tying_v.as_array().ok_or_else(|| {
-            layer_error(
-                "tying",
-                format!("expected an array of rows, found {}", describe(tying_v)),
-            )
-        })?;
-        if tying_rows.len() != rows {
+        let tying_rows = tying
+            .ok_or_else(|| layer_error("tying", "missing (expected an array of output_size rows)"))?
+            .map_err(|other| {
+                layer_error(
+                    "tying",
+                    format!("expected an array of rows, found {}", describe(&other)),
+                )
+            })?;
+        if tying_rows.count != rows {
             return Err(layer_error(
                 "tying",
                 format!(
                     "has {} rows, expected output_size = {rows}",
-                    tying_rows.len()
+                    tying_rows.count
                 ),
             ));
         }
-        // Check every row's shape before allocating, so the matrix is sized
-        // by the entries actually present, never by a claimed input_size.
-        let mut row_arrays = Vec::with_capacity(tying_rows.len());
-        for (m, row) in tying_rows.iter().enumerate() {
-            let row = row.as_array().ok_or_else(|| {
-                layer_error(
-                    format!("tying[{m}]"),
-                    format!("expected an array, found {}", describe(row)),
-                )
-            })?;
-            if row.len() != cols {
-                return Err(layer_error(
-                    format!("tying[{m}]"),
-                    format!("has length {}, expected input_size = {cols}", row.len()),
-                ));
-            }
-            row_arrays.push(row);
+        // Every row's shape is checked before any entry.
+        if let Some((m, shape)) = tying_rows.first_bad_row(cols) {
+            return Err(layer_error(
+                format!("tying[{m}]"),
+                match shape {
+                    stream::RowShape::Array(len) => {
+                        format!("has length {len}, expected input_size = {cols}")
+                    }
+                    stream::RowShape::Other(row) => {
+                        format!("expected an array, found {}", describe(row))
+                    }
+                },
+            ));
         }
-        let mut data = Vec::with_capacity(rows * cols);
-        for (m, row) in row_arrays.into_iter().enumerate() {
-            for (n, x) in row.iter().enumerate() {
-                let v = x
-                    .as_i64()
-                    .filter(|&v| (-1..i32::MAX as i64).contains(&v))
-                    .ok_or_else(|| {
-                        layer_error(
-                            format!("tying[{m}][{n}]"),
-                            format!("expected -1 or a parameter index, found {}", describe(x)),
-                        )
-                    })?;
-                data.push(v as i32);
-            }
+        if let Some((m, n, x)) = &tying_rows.bad_entry {
+            return Err(layer_error(
+                format!("tying[{m}][{n}]"),
+                format!("expected -1 or a parameter index, found {}", describe(x)),
+            ));
         }
+        let data = tying_rows.data;
         let tying = Tying { rows, cols, data };
         let parameters = tying.parameters();
         // `edges` entries cover at most `edges` indices, so if 0..parameters

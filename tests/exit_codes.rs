@@ -1,6 +1,7 @@
 //! The exit statuses documented in the README, one run each:
 //! 0 success, 1 a layer that is not exact under `verify`, 2 bad input
-//! (files and command line), 3 an I/O error on output.
+//! (files and command line), 3 an I/O error on output, 4 a batch with
+//! error rows.
 
 use assert_cmd::Command;
 
@@ -62,4 +63,35 @@ fn each_documented_status_happens() {
         .code(3);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(stderr.starts_with("paramshare: cannot write "), "{stderr}");
+
+    // batch: 0 when every row is ok, 4 when it ran to the end with an
+    // error row (the summaries are still written), 2 when nothing ran.
+    let instances = dir.path().join("instances");
+    std::fs::create_dir(&instances).unwrap();
+    std::fs::copy(&c4, instances.join("c4.json")).unwrap();
+    let batch = |out: &str| {
+        let mut cmd = paramshare();
+        cmd.arg("batch")
+            .arg(&instances)
+            .arg("--quiet")
+            .arg("--out")
+            .arg(dir.path().join(out));
+        cmd
+    };
+    batch("all-ok").assert().code(0);
+    std::fs::write(instances.join("bad.json"), "[]").unwrap();
+    batch("one-bad").assert().code(4);
+    let summary = std::fs::read_to_string(dir.path().join("one-bad/summary.json")).unwrap();
+    assert!(summary.contains("\"error\""), "{summary}");
+    assert!(dir.path().join("one-bad/c4.dense.layer.json").is_file());
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    paramshare()
+        .arg("batch")
+        .arg(&empty)
+        .arg("--out")
+        .arg(dir.path().join("none"))
+        .assert()
+        .code(2);
+    assert!(!dir.path().join("none").exists());
 }

@@ -600,64 +600,9 @@ fn fuzz_arbitrary_tying_matrices() {
 
 #[test]
 fn fuzz_mutated_instances_through_the_binary() {
-    // Fewer cases: each one starts a process. Exit 0 or 2, never a panic
-    // (101) or a signal, and never a file left behind on failure.
-    let dir = tempfile::tempdir().unwrap();
-    let strategy = (
-        valid_instance(),
-        proptest::collection::vec(mutation(), 0..4),
-    );
-    let seconds: u64 = std::env::var("PARAMSHARE_FUZZ_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let cases = if seconds > 0 { 400 } else { 24 };
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&strategy, |(v, mutations)| {
-        let mut bytes = serde_json::to_vec(&v).unwrap();
-        for m in &mutations {
-            mutate(&mut bytes, m);
-        }
-        let input = dir.path().join("input.json");
-        let out_dir = dir.path().join("out");
-        std::fs::create_dir_all(&out_dir).unwrap();
-        let out = out_dir.join("layer.json");
-        let _ = std::fs::remove_file(&out);
-        std::fs::write(&input, &bytes).unwrap();
-        let status = assert_cmd::Command::cargo_bin("paramshare")
-            .unwrap()
-            .arg("design")
-            .arg(&input)
-            .arg("-o")
-            .arg(&out)
-            .timeout(Duration::from_secs(60))
-            .output()
-            .unwrap()
-            .status
-            .code();
-        let left: Vec<_> = std::fs::read_dir(&out_dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        let text = String::from_utf8_lossy(&bytes);
-        match status {
-            Some(0) => {
-                prop_assert_eq!(left.len(), 1, "{}", text);
-                let written = std::fs::read_to_string(&out).unwrap();
-                prop_assert!(Layer::from_json_str(&written).is_ok(), "{}", text);
-            }
-            Some(2) => prop_assert!(left.is_empty(), "{:?} left for {}", left, text),
-            other => prop_assert!(false, "exit {:?} for {}", other, text),
-        }
-        Ok(())
-    });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    // `design -o`: exit 0 with a valid layer written, or 2 with nothing written.
+    let instances = valid_instance().prop_map(|v| serde_json::to_vec(&v).unwrap());
+    fuzz_through_binary("design", instances, false);
 }
 
 /// All permutations of `0..n` (n <= 4 here), as image arrays.
@@ -763,13 +708,25 @@ fn fuzz_verifier_on_arbitrary_tying_matrices() {
 
 #[test]
 fn fuzz_mutated_layers_through_verify() {
-    // `verify -o` on mutated layer files: exit 0 (exact) or 1 (not exact)
-    // with a valid layer written, or 2 with nothing written; never a panic.
+    // `verify -o`: exit 0 (exact) or 1 (not exact) with a valid layer
+    // written, or 2 with nothing written.
+    let layers = valid_layer_text().prop_map(String::into_bytes);
+    fuzz_through_binary("verify", layers, true);
+}
+
+/// Runs `paramshare COMMAND INPUT -o OUT` on mutated files from `files`
+/// (24 cases, 400 with `PARAMSHARE_FUZZ_SECONDS`: each case starts a
+/// process). Exit 0 must leave exactly OUT, a valid layer; exit 2 nothing;
+/// exit 1, when `not_exact_allowed` (`verify`), at most OUT (nothing when the
+/// pattern is not even G-equivariant). Anything else, such as a panic's 101
+/// or a signal, fails.
+fn fuzz_through_binary(
+    command: &str,
+    files: impl Strategy<Value = Vec<u8>>,
+    not_exact_allowed: bool,
+) {
     let dir = tempfile::tempdir().unwrap();
-    let strategy = (
-        valid_layer_text(),
-        proptest::collection::vec(mutation(), 0..4),
-    );
+    let strategy = (files, proptest::collection::vec(mutation(), 0..4));
     let seconds: u64 = std::env::var("PARAMSHARE_FUZZ_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -779,20 +736,19 @@ fn fuzz_mutated_layers_through_verify() {
         failure_persistence: None,
         ..Config::default()
     });
-    let result = runner.run(&strategy, |(text, mutations)| {
-        let mut bytes = text.into_bytes();
+    let result = runner.run(&strategy, |(mut bytes, mutations)| {
         for m in &mutations {
             mutate(&mut bytes, m);
         }
-        let input = dir.path().join("layer.json");
+        let input = dir.path().join("input.json");
         let out_dir = dir.path().join("out");
         std::fs::create_dir_all(&out_dir).unwrap();
-        let out = out_dir.join("verified.json");
+        let out = out_dir.join("output.json");
         let _ = std::fs::remove_file(&out);
         std::fs::write(&input, &bytes).unwrap();
         let status = assert_cmd::Command::cargo_bin("paramshare")
             .unwrap()
-            .arg("verify")
+            .arg(command)
             .arg(&input)
             .arg("-o")
             .arg(&out)
@@ -810,13 +766,13 @@ fn fuzz_mutated_layers_through_verify() {
             Some(0) => {
                 prop_assert_eq!(left.len(), 1, "{}", text);
                 let written = std::fs::read_to_string(&out).unwrap();
-                let layer = Layer::from_json_str(&written);
-                prop_assert!(layer.is_ok(), "{}", text);
+                prop_assert!(Layer::from_json_str(&written).is_ok(), "{}", text);
             }
-            // Not exact, or not even G-equivariant (then nothing is written).
-            Some(1) => prop_assert!(left.len() <= 1, "{:?} left for {}", left, text),
+            Some(1) if not_exact_allowed => {
+                prop_assert!(left.len() <= 1, "{:?} left for {}", left, text)
+            }
             Some(2) => prop_assert!(left.is_empty(), "{:?} left for {}", left, text),
-            other => prop_assert!(false, "exit {:?} for {}", other, text),
+            other => prop_assert!(false, "{} exit {:?} for {}", command, other, text),
         }
         Ok(())
     });

@@ -71,30 +71,42 @@ fn text(s: &str) -> Input {
     Input::Bytes(s.as_bytes().to_vec())
 }
 
-/// A valid instance on 4 points with `patch` applied to its fields.
-fn instance_with(fields: &[(&str, &str)]) -> Input {
-    let mut base: Vec<(String, String)> = vec![
-        ("name".into(), "\"c4\"".into()),
-        ("input_size".into(), "4".into()),
-        ("output_size".into(), "4".into()),
-        (
-            "generators".into(),
-            r#"[{"input": [1, 2, 3, 0], "output": [1, 2, 3, 0]}]"#.into(),
-        ),
-    ];
+/// A JSON object of `base`'s fields (values as JSON text) with `fields`
+/// replaced, added at the end, or removed (value `<absent>`).
+fn object_with(base: &[(&str, &str)], fields: &[(&str, &str)]) -> Input {
+    let mut all: Vec<(String, String)> = base
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     for (k, v) in fields {
-        match base.iter_mut().find(|(bk, _)| bk == k) {
+        match all.iter_mut().find(|(bk, _)| bk == k) {
             Some(entry) if *v == "<absent>" => entry.1 = String::new(),
             Some(entry) => entry.1 = v.to_string(),
-            None => base.push((k.to_string(), v.to_string())),
+            None => all.push((k.to_string(), v.to_string())),
         }
     }
-    let body: Vec<String> = base
+    let body: Vec<String> = all
         .iter()
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| format!("\"{k}\": {v}"))
         .collect();
     text(&format!("{{{}}}", body.join(", ")))
+}
+
+/// A valid instance on 4 points with `fields` replaced or added.
+fn instance_with(fields: &[(&str, &str)]) -> Input {
+    object_with(
+        &[
+            ("name", "\"c4\""),
+            ("input_size", "4"),
+            ("output_size", "4"),
+            (
+                "generators",
+                r#"[{"input": [1, 2, 3, 0], "output": [1, 2, 3, 0]}]"#,
+            ),
+        ],
+        fields,
+    )
 }
 
 fn gens(input: &str, output: &str) -> String {
@@ -103,37 +115,27 @@ fn gens(input: &str, output: &str) -> String {
 
 /// A valid dense C4 layer with `fields` replaced or added.
 fn layer_with(fields: &[(&str, &str)]) -> Input {
-    let mut base: Vec<(String, String)> = vec![
-        ("format".into(), "\"paramshare-layer/1\"".into()),
-        ("instance".into(), "\"c4\"".into()),
-        ("method".into(), "\"dense\"".into()),
-        ("input_size".into(), "4".into()),
-        ("output_size".into(), "4".into()),
-        (
-            "generators".into(),
-            r#"[{"input": [1, 2, 3, 0], "output": [1, 2, 3, 0]}]"#.into(),
-        ),
-        ("group_order".into(), "\"4\"".into()),
-        ("parameters".into(), "4".into()),
-        ("edges".into(), "16".into()),
-        (
-            "tying".into(),
-            "[[0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1], [1, 2, 3, 0]]".into(),
-        ),
-    ];
-    for (k, v) in fields {
-        match base.iter_mut().find(|(bk, _)| bk == k) {
-            Some(entry) if *v == "<absent>" => entry.1 = String::new(),
-            Some(entry) => entry.1 = v.to_string(),
-            None => base.push((k.to_string(), v.to_string())),
-        }
-    }
-    let body: Vec<String> = base
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("\"{k}\": {v}"))
-        .collect();
-    text(&format!("{{{}}}", body.join(", ")))
+    object_with(
+        &[
+            ("format", "\"paramshare-layer/1\""),
+            ("instance", "\"c4\""),
+            ("method", "\"dense\""),
+            ("input_size", "4"),
+            ("output_size", "4"),
+            (
+                "generators",
+                r#"[{"input": [1, 2, 3, 0], "output": [1, 2, 3, 0]}]"#,
+            ),
+            ("group_order", "\"4\""),
+            ("parameters", "4"),
+            ("edges", "16"),
+            (
+                "tying",
+                "[[0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1], [1, 2, 3, 0]]",
+            ),
+        ],
+        fields,
+    )
 }
 
 fn instance_case(kind: &'static str, input: Input, expect: &'static str) -> Case {

@@ -50,6 +50,15 @@ fn compare_prints_every_method_with_ratios_to_dense() {
     let out = paramshare(&["compare", bad.to_str().unwrap(), "--methods", "dense"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad (dense)"));
+    // every method fails alike: one line, prefixed like every other command's errors
+    let out = paramshare(&["compare", bad.to_str().unwrap(), &inst]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let expected = format!(
+        "paramshare: bad (dense, sparse, optimal): {}: (top level): expected an object, found an array of length 0\n",
+        bad.display()
+    );
+    assert_eq!(stderr, expected);
 }
 
 #[test]

@@ -7,7 +7,8 @@ use paramshare::instance::{Channels, Instance};
 use paramshare::layer::Tying;
 use paramshare::perm::Perm;
 use paramshare::verify::{
-    automorphisms, describe_witness, verify_closure, verify_exact, Structure, VerifyError,
+    automorphisms, automorphisms_unreduced, describe_witness, readable_witness, verify_closure,
+    verify_exact, Structure, VerifyError,
 };
 use proptest::prelude::*;
 
@@ -196,7 +197,7 @@ fn reverse_convolution_witness_moves_only_outputs() {
     let action = JointAction::new(3, 6, vec![GeneratorPair { input, output }]);
     let closure = verify_closure(&action);
     assert_eq!(closure.automorphism_order, BigUint::from(24u32));
-    let d = describe_witness(&closure.witness.unwrap(), 3);
+    let d = describe_witness(&readable_witness(&closure, &action).unwrap(), 3);
     assert!(d.inputs.is_identity(), "{}", d.sentence);
     assert!(d.sentence.ends_with("while fixing every input"));
 }
@@ -358,5 +359,200 @@ proptest! {
         }
         let verdict = verify_exact(&tying, &action).unwrap();
         prop_assert_eq!(verdict.is_exact(), brute == action.order());
+    }
+}
+
+/// `tying` with input `n` repeated `mult_in[n]` times and output `m`
+/// repeated `mult_out[m]` times (copies adjacent), then both sides
+/// shuffled by `shuffle_in` / `shuffle_out` (image arrays on the blown-up
+/// sides, or empty for none): planted twin classes.
+fn blow_up(
+    tying: &Tying,
+    mult_in: &[usize],
+    mult_out: &[usize],
+    shuffle_in: &[usize],
+    shuffle_out: &[usize],
+) -> (Tying, Vec<usize>, Vec<usize>) {
+    // origin_in[k]: the base input that blown-up input k copies
+    let origin_in: Vec<usize> = (0..tying.cols)
+        .flat_map(|n| std::iter::repeat(n).take(mult_in[n]))
+        .collect();
+    let origin_out: Vec<usize> = (0..tying.rows)
+        .flat_map(|m| std::iter::repeat(m).take(mult_out[m]))
+        .collect();
+    let (n, m) = (origin_in.len(), origin_out.len());
+    let place = |shuffle: &[usize], k: usize| if shuffle.is_empty() { k } else { shuffle[k] };
+    let mut data = vec![-1; n * m];
+    for (k_out, &b_out) in origin_out.iter().enumerate() {
+        for (k_in, &b_in) in origin_in.iter().enumerate() {
+            data[place(shuffle_out, k_out) * n + place(shuffle_in, k_in)] = tying.get(b_out, b_in);
+        }
+    }
+    let mut at_in = vec![0; n];
+    for (k, &b) in origin_in.iter().enumerate() {
+        at_in[place(shuffle_in, k)] = b;
+    }
+    let mut at_out = vec![0; m];
+    for (k, &b) in origin_out.iter().enumerate() {
+        at_out[place(shuffle_out, k)] = b;
+    }
+    (
+        Tying {
+            rows: m,
+            cols: n,
+            data,
+        },
+        at_in,
+        at_out,
+    )
+}
+
+fn factorials(mult: &[usize]) -> BigUint {
+    mult.iter()
+        .flat_map(|&k| 2..=k)
+        .fold(BigUint::from(1u32), |acc, k| acc * BigUint::from(k))
+}
+
+#[test]
+fn pooling_layers_are_products_of_symmetric_groups() {
+    // DeepSets pooling, S_n on n inputs, one output: Aut = S_n = G, exact
+    for n in 1..7usize {
+        let shift: Vec<usize> = (0..n).map(|i| (i + 1) % n).collect();
+        let swap: Vec<usize> = (0..n)
+            .map(|i| if i < 2 && n > 1 { 1 - i } else { i })
+            .collect();
+        let pairs = [shift, swap]
+            .iter()
+            .map(|p| GeneratorPair {
+                input: perm(p),
+                output: Perm::identity(1),
+            })
+            .collect();
+        let action = JointAction::new(n, 1, pairs);
+        let dense = Tying::from_edge_orbits(action.edge_orbits());
+        let v = verify_exact(&dense, &action).unwrap();
+        assert!(v.is_exact(), "S_{n} pooling");
+        assert_eq!(v.automorphism_order, factorials(&[n]));
+        assert!(v.stats.quotient_points.is_some() || n == 1);
+    }
+    // C4 on 4 inputs, one output: the dense design is S4 on the inputs
+    let (c4, _) = regular_cyclic(4);
+    let pairs = vec![GeneratorPair {
+        input: c4.pairs()[0].input.clone(),
+        output: Perm::identity(1),
+    }];
+    let action = JointAction::new(4, 1, pairs);
+    let dense = Tying::from_edge_orbits(action.edge_orbits());
+    let v = verify_exact(&dense, &action).unwrap();
+    assert_eq!(v.automorphism_order, BigUint::from(24u32));
+    let w = v.witness.clone().unwrap();
+    assert!(!action.chain().contains(&w));
+    let readable = readable_witness(&v, &action).unwrap();
+    assert_eq!(readable.support().len(), 2, "a transposition of twins");
+}
+
+fn rigid_base(n: usize, m: usize) -> Tying {
+    // every entry its own colour: no twins and no automorphism but the identity
+    Tying {
+        rows: m,
+        cols: n,
+        data: (0..(n * m) as i32).collect(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+    /// A rigid twin-free base blown up: Aut is exactly the product of the
+    /// symmetric groups on the planted classes.
+    #[test]
+    fn planted_twins_give_the_planted_order(
+        (mult_in, mult_out, shuffle_in, shuffle_out) in
+            (prop::collection::vec(1usize..5, 1..5), prop::collection::vec(1usize..5, 1..5))
+                .prop_flat_map(|(a, b)| {
+                    let (n, m) = (a.iter().sum::<usize>(), b.iter().sum::<usize>());
+                    (Just(a), Just(b), perm_strategy(n), perm_strategy(m))
+                }),
+    ) {
+        let base = rigid_base(mult_in.len(), mult_out.len());
+        let (tying, _, _) = blow_up(&base, &mult_in, &mult_out, &shuffle_in, &shuffle_out);
+        let structure = Structure::from_tying(&tying);
+        let expected = factorials(&mult_in) * factorials(&mult_out);
+        let aut = automorphisms(&structure, &[]).unwrap();
+        prop_assert_eq!(&aut.order, &expected);
+        for g in &aut.generators {
+            prop_assert!(structure.is_automorphism(g));
+        }
+        if structure.points() <= 12 {
+            prop_assert_eq!(automorphisms_unreduced(&structure, &[]).unwrap().order, expected);
+        }
+    }
+
+    /// A random G-invariant pattern with twins planted along G's orbits, and
+    /// G lifted to it: the reduced search (seeded and unseeded) agrees with
+    /// the unreduced search, and with brute force on tiny cases.
+    #[test]
+    fn planted_twins_agree_with_the_unreduced_search(
+        (n, m, seeds) in (1usize..5, 1usize..5).prop_flat_map(|(n, m)| {
+            (Just(n), Just(m), prop::collection::vec((perm_strategy(n), perm_strategy(m)), 0..3))
+        }),
+        colours in prop::collection::vec(-1i8..3, 1..6),
+        mult in prop::collection::vec(1usize..4, 8),
+    ) {
+        let (action, base) = planted(n, m, seeds, colours);
+        // multiplicities constant on G's orbits, so that G lifts
+        let mut mult_in = vec![0; n];
+        for orbit in action.input_orbits() {
+            for &v in &orbit {
+                mult_in[v] = mult[orbit[0] % 4];
+            }
+        }
+        let mut mult_out = vec![0; m];
+        for orbit in action.output_orbits() {
+            for &v in &orbit {
+                mult_out[v] = mult[4 + orbit[0] % 4];
+            }
+        }
+        let (tying, _, _) = blow_up(&base, &mult_in, &mult_out, &[], &[]);
+        // copy t of base point v sits at first[v] + t
+        let firsts = |mult: &[usize]| -> Vec<usize> {
+            mult.iter().scan(0, |acc, &k| { let f = *acc; *acc += k; Some(f) }).collect()
+        };
+        let (first_in, first_out) = (firsts(&mult_in), firsts(&mult_out));
+        let lift = |p: &Perm, mult: &[usize], first: &[usize]| -> Perm {
+            let mut images = vec![0; mult.iter().sum()];
+            for v in 0..mult.len() {
+                for t in 0..mult[v] {
+                    images[first[v] + t] = first[p.apply(v)] + t;
+                }
+            }
+            perm(&images)
+        };
+        let pairs = action
+            .pairs()
+            .iter()
+            .map(|g| GeneratorPair {
+                input: lift(&g.input, &mult_in, &first_in),
+                output: lift(&g.output, &mult_out, &first_out),
+            })
+            .collect();
+        let lifted = JointAction::new(tying.cols, tying.rows, pairs);
+        let structure = Structure::from_tying(&tying);
+        let verdict = verify_exact(&tying, &lifted).unwrap();
+        let unreduced = automorphisms_unreduced(&structure, lifted.joint_generators()).unwrap();
+        let unseeded = automorphisms(&structure, &[]).unwrap();
+        prop_assert_eq!(&verdict.automorphism_order, &unreduced.order);
+        prop_assert_eq!(&unseeded.order, &unreduced.order);
+        prop_assert!(&verdict.automorphism_order % (factorials(&mult_in) * factorials(&mult_out)) == BigUint::from(0u32));
+        if tying.cols <= 5 && tying.rows <= 5 {
+            prop_assert_eq!(&verdict.automorphism_order, &BigUint::from(brute_force_order(&tying)));
+        }
+        prop_assert_eq!(verdict.is_exact(), verdict.automorphism_order == lifted.order());
+        if let Some(w) = &verdict.witness {
+            prop_assert!(structure.is_automorphism(w));
+            prop_assert!(!lifted.chain().contains(w));
+        }
+        for g in &verdict.generators {
+            prop_assert!(structure.is_automorphism(g));
+        }
     }
 }

@@ -11,7 +11,9 @@ use num_bigint::BigUint;
 use paramshare::instance::families::{self, SideAction};
 use paramshare::instance::Instance;
 use paramshare::layer::Tying;
-use paramshare::verify::{automorphisms, verify_exact, write_dreadnaut, Structure};
+use paramshare::verify::{
+    automorphisms, automorphisms_unreduced, verify_exact, write_dreadnaut, Structure,
+};
 use rand::{Rng, SeedableRng};
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -152,6 +154,17 @@ fn random_subpattern(dense: &Tying, rng: &mut impl Rng) -> Tying {
     }
 }
 
+/// Asserts that the search without G and dreadnaut both find order `ours`.
+fn check_unseeded_and_dreadnaut(structure: &Structure, ours: &BigUint, what: &str) {
+    let unseeded = automorphisms(structure, &[]).unwrap().order;
+    assert_eq!(&unseeded, ours, "{what}: search without G");
+    let theirs = dreadnaut_order(structure);
+    assert!(
+        orders_agree(&theirs, ours),
+        "{what}: dreadnaut {theirs}, verifier {ours}"
+    );
+}
+
 #[test]
 fn orders_agree_with_dreadnaut() {
     if !dreadnaut_available() {
@@ -169,20 +182,83 @@ fn orders_agree_with_dreadnaut() {
         for (k, tying) in patterns.iter().enumerate() {
             let ours = verify_exact(tying, &action).unwrap().automorphism_order;
             let structure = Structure::from_tying(tying);
-            let unseeded = automorphisms(&structure, &[]).unwrap().order;
-            assert_eq!(
-                unseeded, ours,
-                "{} pattern {k}: search without G",
-                inst.name
-            );
-            let theirs = dreadnaut_order(&structure);
-            assert!(
-                orders_agree(&theirs, &ours),
-                "{} pattern {k}: dreadnaut {theirs}, verifier {ours}",
-                inst.name
-            );
+            check_unseeded_and_dreadnaut(&structure, &ours, &format!("{} pattern {k}", inst.name));
             checked += 1;
         }
     }
     assert!(checked >= 50, "only {checked} patterns checked");
+}
+
+/// Pooling and invariant layers (few outputs, huge automorphism groups made
+/// of symmetric groups on twin classes), including the bundled family
+/// files: dense designs and random sub-patterns against dreadnaut, and
+/// against the search without the twin reduction where that is quick.
+#[test]
+fn pooling_orders_agree_with_dreadnaut() {
+    if !dreadnaut_available() {
+        return;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut list: Vec<Instance> = [
+        "instances/families/d4-32x32-pool.json",
+        "instances/families/s20-graph-invariant.json",
+        "instances/deepsets-pool-5.json",
+    ]
+    .iter()
+    .map(|f| Instance::read(&root.join(f)).unwrap())
+    .collect();
+    for (group, output) in [
+        (families::d4(6), SideAction::Trivial(1)),
+        (families::d4(12), SideAction::Trivial(1)),
+        (families::d4(5), SideAction::Trivial(3)),
+        (families::dihedral(7), SideAction::Trivial(2)),
+        (families::torus(3, 4), SideAction::Trivial(1)),
+    ] {
+        list.push(
+            group
+                .unwrap()
+                .instance(SideAction::Natural, output)
+                .unwrap(),
+        );
+    }
+    list.push(
+        families::dihedral(6)
+            .unwrap()
+            .instance(SideAction::Trivial(2), SideAction::Natural)
+            .unwrap(),
+    );
+    list.push(families::tensor(6, 2, 0).unwrap());
+    list.push(families::tensor(5, 3, 0).unwrap());
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261128);
+    let (mut checked, mut reduced) = (0, 0);
+    for inst in list {
+        let action = inst.action();
+        let dense = Tying::from_edge_orbits(action.edge_orbits());
+        let mut patterns = vec![dense.clone()];
+        // dreadnaut needs ~2 s for the 1024-input pooling layer: dense design only
+        let subpatterns = if dense.data.len() > 1000 { 0 } else { 3 };
+        for _ in 0..subpatterns {
+            patterns.push(random_subpattern(&dense, &mut rng));
+        }
+        for (k, tying) in patterns.iter().enumerate() {
+            let verdict = verify_exact(tying, &action).unwrap();
+            let ours = verdict.automorphism_order;
+            let structure = Structure::from_tying(tying);
+            reduced += verdict.stats.quotient_points.is_some() as usize;
+            if structure.points() <= 80 {
+                assert_eq!(
+                    automorphisms_unreduced(&structure, action.joint_generators())
+                        .unwrap()
+                        .order,
+                    ours,
+                    "{} pattern {k}: search without the twin reduction",
+                    inst.name
+                );
+            }
+            check_unseeded_and_dreadnaut(&structure, &ours, &format!("{} pattern {k}", inst.name));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 35, "only {checked} patterns checked");
+    assert_eq!(reduced, checked, "every pooling pattern has twins");
 }

@@ -12,8 +12,8 @@ mod summary;
 
 pub use plot::write_plot;
 pub use summary::{
-    comparison_table, csv_summary, json_summary, markdown_summary, sort_rows, write_summaries,
-    RowStatus, SummaryRow,
+    comparison_table, csv_summary, failure_lines, json_summary, markdown_summary, sort_rows,
+    write_summaries, RowStatus, SummaryRow,
 };
 
 use crate::design::{design_layer, DesignOptions, Method, Objective};

@@ -126,6 +126,21 @@ impl SummaryRow {
     }
 }
 
+impl SummaryRow {
+    /// N, M, |G|, method, parameters and edges as text (empty where
+    /// absent): the columns every rendering shares, in this order.
+    fn shared_cells(&self) -> [String; 6] {
+        [
+            opt(&self.input_size),
+            opt(&self.output_size),
+            opt(&self.group_order),
+            self.method.clone(),
+            opt(&self.parameters),
+            opt(&self.edges),
+        ]
+    }
+}
+
 /// Sorts rows by instance key, then by the position of their method in `methods`.
 pub fn sort_rows(rows: &mut [SummaryRow], methods: &[&str]) {
     let rank = |m: &str| methods.iter().position(|x| *x == m).unwrap_or(usize::MAX);
@@ -171,21 +186,16 @@ pub fn markdown_summary(rows: &[SummaryRow]) -> String {
             super::RowStatus::Ok => "ok".to_string(),
             other => format!("{}: {}", other.name(), r.error),
         };
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            cell(&r.instance),
-            opt(&r.input_size),
-            opt(&r.output_size),
-            opt(&r.group_order),
-            r.method,
-            opt(&r.parameters),
-            opt(&r.edges),
-            yes_no(r.exact),
-            yes_no(r.optimal),
+        let mut cells = vec![cell(&r.instance)];
+        cells.extend(r.shared_cells());
+        cells.extend([
+            yes_no(r.exact).to_string(),
+            yes_no(r.optimal).to_string(),
             opt(&r.automorphism_order),
             cell(&status),
             time_text(r),
-        ));
+        ]);
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     let noted: Vec<&SummaryRow> = rows.iter().filter(|r| !r.notes.is_empty()).collect();
     if !noted.is_empty() {
@@ -234,29 +244,14 @@ pub fn comparison_table(rows: &[SummaryRow]) -> String {
         "seconds",
     ];
     let mut table: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
-    let mut notes = Vec::new();
-    for r in rows {
-        if r.status != RowStatus::Ok {
-            notes.push(format!(
-                "{} ({}): {}: {}",
-                r.instance,
-                r.method,
-                r.status.name(),
-                r.error
-            ));
-            continue;
-        }
+    // rows that failed are reported by `failure_lines`
+    for r in rows.iter().filter(|r| r.status == RowStatus::Ok) {
         let dense = rows
             .iter()
             .find(|d| d.instance == r.instance && d.method == "dense" && d.status == RowStatus::Ok);
-        table.push(vec![
-            r.instance.clone(),
-            opt(&r.input_size),
-            opt(&r.output_size),
-            opt(&r.group_order),
-            r.method.clone(),
-            opt(&r.parameters),
-            opt(&r.edges),
+        let mut line = vec![r.instance.clone()];
+        line.extend(r.shared_cells());
+        line.extend([
             ratio(
                 r.parameters.map(|p| p as f64),
                 dense.and_then(|d| d.parameters.map(|p| p as f64)),
@@ -270,6 +265,7 @@ pub fn comparison_table(rows: &[SummaryRow]) -> String {
             opt(&r.automorphism_order),
             time_text(r),
         ]);
+        table.push(line);
     }
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
@@ -300,6 +296,27 @@ pub fn comparison_table(rows: &[SummaryRow]) -> String {
     out
 }
 
+/// One line per instance and distinct message among the rows that are not
+/// `ok`, naming the methods it applies to: `KEY (dense, sparse): message`. A
+/// file that cannot be read fails every method alike and is reported once.
+/// Lines follow the rows' order.
+pub fn failure_lines(rows: &[SummaryRow]) -> Vec<String> {
+    let mut groups: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+    for r in rows.iter().filter(|r| r.status != RowStatus::Ok) {
+        match groups
+            .iter_mut()
+            .find(|(key, error, _)| *key == r.instance && *error == r.error)
+        {
+            Some((_, _, methods)) => methods.push(&r.method),
+            None => groups.push((&r.instance, &r.error, vec![&r.method])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(key, error, methods)| format!("{key} ({}): {error}", methods.join(", ")))
+        .collect()
+}
+
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -314,15 +331,9 @@ pub fn csv_summary(rows: &[SummaryRow]) -> String {
         "instance,file,input_size,output_size,group_order,method,parameters,edges,exact,optimal,automorphism_order,closure_order,status,error,notes,seconds,reused\n",
     );
     for r in rows {
-        let fields = [
-            r.instance.clone(),
-            r.file.clone(),
-            opt(&r.input_size),
-            opt(&r.output_size),
-            opt(&r.group_order),
-            r.method.clone(),
-            opt(&r.parameters),
-            opt(&r.edges),
+        let mut fields = vec![r.instance.clone(), r.file.clone()];
+        fields.extend(r.shared_cells());
+        fields.extend([
             opt(&r.exact),
             opt(&r.optimal),
             opt(&r.automorphism_order),
@@ -332,7 +343,7 @@ pub fn csv_summary(rows: &[SummaryRow]) -> String {
             r.notes.join(" | "),
             r.seconds.map_or(String::new(), |s| format!("{s:.6}")),
             r.reused.to_string(),
-        ];
+        ]);
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&line.join(","));
         out.push('\n');
@@ -396,5 +407,32 @@ mod tests {
         assert_eq!(rows[0].instance, "a");
         let md = markdown_summary(&rows);
         assert_eq!(md.lines().count(), 4);
+    }
+
+    #[test]
+    fn failures_are_reported_once_per_instance_and_message() {
+        let row = |key: &str, method: &str, error: &str| {
+            let mut r = SummaryRow::failed(&job(key), RowStatus::Error, error);
+            r.method = method.into();
+            r
+        };
+        let rows = vec![
+            row("bad", "dense", "bad.json: (top level): not an object"),
+            row("bad", "sparse", "bad.json: (top level): not an object"),
+            row("big", "dense", "too large"),
+            row("big", "optimal", "stopped"),
+            row("bad", "optimal", "bad.json: (top level): not an object"),
+        ];
+        assert_eq!(
+            failure_lines(&rows),
+            [
+                "bad (dense, sparse, optimal): bad.json: (top level): not an object",
+                "big (dense): too large",
+                "big (optimal): stopped",
+            ]
+        );
+        let mut ok = row("fine", "dense", "");
+        ok.status = RowStatus::Ok;
+        assert!(failure_lines(&[ok]).is_empty());
     }
 }

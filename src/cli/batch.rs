@@ -29,6 +29,11 @@ use std::time::Duration;
 /// Ctrl-C stops at once, keeps every finished result and writes the
 /// summaries (exit status 130).
 ///
+/// Exit status: 0 every row ok; 4 the batch ran to the end and wrote the
+/// summaries, but some rows are errors (each is printed on standard error);
+/// 2 nothing was run (bad command line, no instance files); 3 an output
+/// could not be written; 130 interrupted.
+///
 /// Example:
 ///   paramshare batch instances/ --methods dense,sparse,optimal --out results/ --format json,npy
 #[derive(Args, Debug)]
@@ -133,7 +138,10 @@ impl BatchProgress for Bars {
             bar.set_message("idle");
         }
         if row.status != RowStatus::Ok {
-            let line = format!("{} ({}): {}", row.instance, row.method, row.error);
+            let line = format!(
+                "paramshare: {} ({}): {}",
+                row.instance, row.method, row.error
+            );
             if self.hidden {
                 eprintln!("{line}");
             } else {
@@ -246,7 +254,12 @@ pub fn run(args: BatchArgs) -> Result<i32, Failure> {
             fill_interrupted(&jobs, &mut rows);
             write_reports(&args.out, &mut rows, &method_names)?;
             report(&rows, &args.out);
-            Ok(0)
+            let failed = rows.iter().any(|r| r.status != RowStatus::Ok);
+            Ok(if failed {
+                super::output::EXIT_SOME_FAILED
+            } else {
+                0
+            })
         }
         Event::Interrupted => {
             // hold the gate: no worker starts another file from here on

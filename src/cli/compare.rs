@@ -3,14 +3,15 @@
 use super::batch::{design_settings, plan};
 use super::output::Failure;
 use clap::Args;
-use paramshare::batch::{comparison_table, design_rows, sort_rows, RowStatus};
+use paramshare::batch::{comparison_table, design_rows, failure_lines, sort_rows, RowStatus};
 use std::path::PathBuf;
 
 /// Design each instance with each method and print one table: sizes,
 /// parameters and edges, each as a ratio of the dense design's, and whether
 /// the layer is exact (its automorphism group is G itself) and proved optimal.
 /// Nothing is written to disk; use `batch` for files. Instances that cannot
-/// be designed are reported on standard error (exit status 2).
+/// be designed are reported on standard error, once per instance and message
+/// with the methods it applies to (exit status 2).
 ///
 /// Example:
 ///   paramshare compare instances/cyclic-4.json instances/deepsets-5.json
@@ -42,8 +43,8 @@ pub fn run(args: CompareArgs) -> Result<i32, Failure> {
     let names: Vec<&str> = methods.iter().map(|m| m.name()).collect();
     sort_rows(&mut rows, &names);
     print!("{}", comparison_table(&rows));
-    for r in rows.iter().filter(|r| r.status != RowStatus::Ok) {
-        eprintln!("{} ({}): {}", r.instance, r.method, r.error);
+    for line in failure_lines(&rows) {
+        eprintln!("paramshare: {line}");
     }
     let failed = rows.iter().any(|r| r.status != RowStatus::Ok);
     Ok(if failed {

@@ -9,6 +9,8 @@ use std::path::Path;
 pub const EXIT_BAD_INPUT: i32 = 2;
 /// Exit status for I/O and internal failures.
 pub const EXIT_FAILURE: i32 = 3;
+/// Exit status of `batch` when it ran to the end but some rows are errors.
+pub const EXIT_SOME_FAILED: i32 = 4;
 
 /// A failed command: the message for standard error and the exit status.
 #[derive(Debug)]

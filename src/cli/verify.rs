@@ -6,7 +6,8 @@ use paramshare::action::JointAction;
 use paramshare::layer::{Layer, Tying};
 use paramshare::perm::Perm;
 use paramshare::verify::{
-    describe_witness, verify_layer, write_dreadnaut, LayerVerdict, Structure, Verdict, VerifyError,
+    describe_witness, readable_witness, verify_layer, write_dreadnaut, LayerVerdict, Structure,
+    Verdict, VerifyError,
 };
 use std::path::PathBuf;
 
@@ -99,7 +100,7 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
         "not exact: |Aut(pattern)| = {} but |G<N,M>| = {}",
         p.automorphism_order, p.group_order
     );
-    print_witness("", p, layer.input_size);
+    print_witness("", p, &action);
     if verdict.exact_possible() {
         println!(
             "closure: the dense design has Aut = G (order {}), so exact patterns exist for this group",
@@ -111,16 +112,18 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
             verdict.closure.automorphism_order
         );
         if verdict.closure.witness != p.witness {
-            print_witness("dense design ", &verdict.closure, layer.input_size);
+            print_witness("dense design ", &verdict.closure, &action);
         }
     }
     Ok(1)
 }
 
-fn print_witness(what: &str, verdict: &Verdict, inputs: usize) {
+fn print_witness(what: &str, verdict: &Verdict, action: &JointAction) {
     // a verdict that is not exact carries a witness
-    let Some(w) = &verdict.witness else { return };
-    let d = describe_witness(w, inputs);
+    let Some(w) = readable_witness(verdict, action) else {
+        return;
+    };
+    let d = describe_witness(&w, action.input_size());
     println!("{what}witness on inputs:  {}", d.inputs);
     println!("{what}witness on outputs: {}", d.outputs);
     println!(

@@ -18,7 +18,9 @@ use crate::instance::Instance;
 use crate::layer::{Layer, Tying};
 use crate::perm::Perm;
 use crate::solve::SolverKind;
-use crate::verify::{describe_witness, verify_exact, LayerVerdict, Verdict, VerifyError};
+use crate::verify::{
+    describe_witness, readable_witness, verify_exact, LayerVerdict, Verdict, VerifyError,
+};
 use optimal::{SearchError, SearchProgress, SearchSettings};
 use serde_json::Value;
 use std::fmt;
@@ -307,11 +309,9 @@ fn optimal_design(
     let target = if closure.is_exact() {
         action.clone()
     } else {
-        let witness = closure
-            .witness
-            .as_ref()
-            .expect("a closure larger than G has a witness");
-        notes.push(impossibility_note(action, closure, witness));
+        let witness =
+            readable_witness(closure, action).expect("a closure larger than G has a witness");
+        notes.push(impossibility_note(action, closure, &witness));
         closure_action(action, closure)
     };
     let oracle = oracle::VerifierOracle::new(&target);
@@ -458,11 +458,8 @@ fn sparse_failure_note(
     with_identity: bool,
     extra: &serde_json::Map<String, Value>,
 ) -> String {
-    let witness = verdict
-        .pattern
-        .witness
-        .as_ref()
-        .map(|w| describe_witness(w, action.input_size()).sentence)
+    let witness = readable_witness(&verdict.pattern, action)
+        .map(|w| describe_witness(&w, action.input_size()).sentence)
         .unwrap_or_default();
     if !verdict.exact_possible() {
         return format!(

@@ -352,6 +352,36 @@ impl StabilizerChain {
         Self::build(degree, gens, base_prefix, None, EXPLICIT_BUDGET)
     }
 
+    /// The chain of `<gens>` given that its order is at most `bound` (the
+    /// generators are images of a group of that order, e.g. one side of a
+    /// joint action). When the random phase reaches `bound` the chain is
+    /// complete and the deterministic check is skipped; otherwise (an
+    /// unfaithful image) it falls back to the check, as [`Self::new`] does.
+    pub fn with_order_bound(degree: usize, gens: &[Perm], bound: &BigUint) -> StabilizerChain {
+        Self::build(degree, gens, &[], Some(bound), EXPLICIT_BUDGET)
+    }
+
+    /// A chain of the same group whose base begins with `base_prefix`. The
+    /// order is known from this chain, so the random phase usually suffices
+    /// and the deterministic check runs only when it falls short.
+    pub fn with_base_prefix(&self, base_prefix: &[usize]) -> StabilizerChain {
+        Self::with_base_and_order(self.degree, &self.generators, base_prefix, &self.order())
+    }
+
+    /// The chain of `<gens>` whose base begins with `base_prefix`, for a
+    /// group whose order is known to be `order` (it must be exact: a chain
+    /// whose orbit lengths multiply to it is taken as complete). The random
+    /// phase usually suffices; the deterministic check runs only when it
+    /// falls short.
+    pub fn with_base_and_order(
+        degree: usize,
+        gens: &[Perm],
+        base_prefix: &[usize],
+        order: &BigUint,
+    ) -> StabilizerChain {
+        Self::build(degree, gens, base_prefix, Some(order), EXPLICIT_BUDGET)
+    }
+
     /// The chain of `<gens>` with the given base prefix. When the group's
     /// order is known (from another complete chain of the same group), a
     /// chain from the random phase whose orbit lengths multiply to it is
@@ -894,6 +924,23 @@ mod tests {
             let chain = StabilizerChain::new(n, &gens);
             let fact: BigUint = (1..=n).map(BigUint::from).product();
             assert_eq!(chain.order(), fact, "S_{n}");
+        }
+    }
+
+    #[test]
+    fn an_order_bound_reached_or_not_gives_the_true_order() {
+        // S_8 on ordered pairs (64 points): faithful, the bound 8! is reached
+        let n = 8;
+        let gens = crate::group::named::on_ordered_pairs(n, &crate::group::named::symmetric(n));
+        let fact: BigUint = (1..=n).map(BigUint::from).product();
+        let bounded = StabilizerChain::with_order_bound(n * n, &gens, &fact);
+        assert_eq!(bounded.order(), fact);
+        assert!(bounded.contains(&gens[0]));
+        // the image of S_4 x C_2 on the S_4 side: a bound twice the order
+        let gens = [cyc("(0 1)", 4), cyc("(0 1 2 3)", 4)];
+        for bound in [48u32, 1_000_000] {
+            let chain = StabilizerChain::with_order_bound(4, &gens, &BigUint::from(bound));
+            assert_eq!(chain.order(), BigUint::from(24u32), "bound {bound}");
         }
     }
 

@@ -5,7 +5,8 @@
 //! as one permutation of `0..N+M`, inputs first, like
 //! [`JointAction::joint_generators`]. [`automorphisms`] computes the group by
 //! individualisation and refinement ([`search`]), seeded with a known
-//! subgroup; [`verify_exact`] compares it with G<N,M>; [`verify_layer`] fills
+//! subgroup, after reducing twin points to one point per class ([`twins`]);
+//! [`verify_exact`] compares it with G<N,M>; [`verify_layer`] fills
 //! the verdict fields of a layer file, including the closure (the
 //! automorphism group of the dense design).
 mod dreadnaut;
@@ -14,6 +15,7 @@ mod partition;
 mod refine;
 mod search;
 mod structure;
+mod twins;
 mod witness;
 
 pub use dreadnaut::write_dreadnaut;
@@ -22,7 +24,8 @@ pub use partition::{Backtrack, Partition};
 pub use refine::{Mismatch, Refiner};
 pub use search::{SearchResult, SearchStats};
 pub use structure::Structure;
-pub use witness::{choose_witness, describe_witness, WitnessDescription};
+pub use twins::Twins;
+pub use witness::{choose_witness, describe_witness, readable_witness, WitnessDescription};
 
 use crate::action::JointAction;
 use crate::group::StabilizerChain;
@@ -53,12 +56,14 @@ pub enum VerifyError {
 pub struct AutomorphismGroup {
     /// |Aut|.
     pub order: BigUint,
-    /// Generators: the known ones followed by those the search found.
+    /// Generators: the known ones followed by `found`.
     pub generators: Vec<Perm>,
-    /// Automorphisms the search found outside the group known when each was found.
+    /// The automorphisms found besides the known ones; with them they
+    /// generate Aut. Without twins: each lay outside the group known at
+    /// its search level when it was found. With twins: the transpositions of consecutive twins, then
+    /// the lifts of the quotient's found automorphisms (some may lie in the
+    /// known group).
     pub found: Vec<Perm>,
-    /// A stabiliser chain of Aut (its base is the search's first path).
-    pub chain: StabilizerChain,
     pub stats: SearchStats,
 }
 
@@ -69,12 +74,12 @@ pub fn automorphisms(
     known: &[Perm],
 ) -> Result<AutomorphismGroup, VerifyError> {
     check_known(structure, known)?;
-    Ok(group_from(search::search(structure, known, None), known))
+    Ok(compute(structure, known, None))
 }
 
 /// Like [`automorphisms`] with a stabiliser chain of `<known>` at hand:
 /// when the first path of the search already bounds |Aut| by |known|, no
-/// further work is done and that chain is returned. `known_chain` must be a
+/// further work is done. `known_chain` must be a
 /// chain of the group `known` generates.
 pub fn automorphisms_of_known(
     structure: &Structure,
@@ -82,8 +87,18 @@ pub fn automorphisms_of_known(
     known_chain: &StabilizerChain,
 ) -> Result<AutomorphismGroup, VerifyError> {
     check_known(structure, known)?;
-    let result = search::search(structure, known, Some(known_chain));
-    Ok(group_from(result, known))
+    Ok(compute(structure, known, Some(known_chain)))
+}
+
+/// Like [`automorphisms`] without the twin reduction: the search discovers
+/// the symmetric groups on twin classes one transposition at a time (slow
+/// on pooling layers). For cross-checks.
+pub fn automorphisms_unreduced(
+    structure: &Structure,
+    known: &[Perm],
+) -> Result<AutomorphismGroup, VerifyError> {
+    check_known(structure, known)?;
+    Ok(group_from(search::search(structure, known, None), known))
 }
 
 fn check_known(structure: &Structure, known: &[Perm]) -> Result<(), VerifyError> {
@@ -93,14 +108,52 @@ fn check_known(structure: &Structure, known: &[Perm]) -> Result<(), VerifyError>
     }
 }
 
+/// Aut by the search on the twin quotient when there are twins, else on `structure` itself.
+fn compute(
+    structure: &Structure,
+    known: &[Perm],
+    known_chain: Option<&StabilizerChain>,
+) -> AutomorphismGroup {
+    match Twins::find(structure) {
+        Some(twins) => reduced(structure, &twins, known),
+        None => group_from(search::search(structure, known, known_chain), known),
+    }
+}
+
+/// Aut(structure) = Aut(Q) ⋉ (product of the symmetric groups on the twin
+/// classes), with Aut(Q) searched on the quotient `Q`, seeded with the
+/// known automorphisms' actions on the classes.
+fn reduced(structure: &Structure, twins: &Twins, known: &[Perm]) -> AutomorphismGroup {
+    let quotient = twins.quotient(structure);
+    let images: Vec<Perm> = known.iter().map(|g| twins.on_classes(g)).collect();
+    let image_chain = StabilizerChain::new(quotient.points(), &images);
+    let result = search::search_in(&quotient, &twins.cell_sizes(), &images, Some(&image_chain));
+    let mut found = twins.transpositions();
+    let lifts: Vec<Perm> = result.found.iter().map(|q| twins.lift(q)).collect();
+    debug_assert!(lifts.iter().all(|g| structure.is_automorphism(g)));
+    found.extend(lifts);
+    let mut generators = known.to_vec();
+    generators.extend(found.iter().cloned());
+    let stats = SearchStats {
+        found: found.len(),
+        quotient_points: Some(quotient.points()),
+        ..result.stats
+    };
+    AutomorphismGroup {
+        order: result.order * twins.kernel_order(),
+        generators,
+        found,
+        stats,
+    }
+}
+
 fn group_from(result: SearchResult, known: &[Perm]) -> AutomorphismGroup {
     let mut generators = known.to_vec();
     generators.extend(result.found.iter().cloned());
     AutomorphismGroup {
-        order: result.chain.order(),
+        order: result.order,
         generators,
         found: result.found,
-        chain: result.chain,
         stats: result.stats,
     }
 }
@@ -114,7 +167,9 @@ pub struct Verdict {
     pub group_order: BigUint,
     /// Generators of Aut(pattern) (G's generators first).
     pub generators: Vec<Perm>,
-    /// An automorphism not in G<N,M>; `None` iff the pattern is exact.
+    /// An automorphism not in G<N,M> (the first found one outside G, not
+    /// chosen for readability: see [`readable_witness`]); `None` iff the
+    /// pattern is exact.
     pub witness: Option<Perm>,
     pub stats: SearchStats,
 }
@@ -143,14 +198,12 @@ pub fn verify_exact(tying: &Tying, action: &JointAction) -> Result<Verdict, Veri
     let witness = if aut.order == group_order {
         None
     } else {
-        let w = choose_witness(
-            &aut.found,
-            &aut.generators,
-            action.chain(),
-            action.input_size(),
-        );
+        let w = aut.found.iter().find(|g| !action.chain().contains(g));
         // G is inside Aut, so a larger order means some found automorphism lies outside G
-        Some(w.expect("Aut larger than G has a generator outside G"))
+        Some(
+            w.expect("Aut larger than G has a generator outside G")
+                .clone(),
+        )
     };
     Ok(Verdict {
         automorphism_order: aut.order,

@@ -1,19 +1,20 @@
 //! Individualisation-refinement search for the automorphism group, seeded with a known subgroup.
 //!
 //! Algorithm: the search tree of nauty (McKay 1981; McKay and Piperno 2014),
-//! organised as in Sims-style backtrack (Leon 1991) around a stabiliser chain.
-//! A first path individualises the first largest non-singleton cell until the
-//! partition is discrete; its individualised points `b1..bk` are the base and
-//! its leaf the reference. Then, deepest level first, for each level `i` every
-//! point `x` of `b_i`'s cell that is not yet in the basic orbit of the known
-//! group (the given generators plus automorphisms found so far) is tried:
-//! the subtree below `x` is searched for a leaf whose map from the reference
-//! leaf is an automorphism (checked exactly, edge by edge). Subtrees whose
-//! refinement trace differs from the first path's are pruned, and so are points
-//! in the same orbit (of the known stabiliser) as a point that already failed.
-//! When the level is done its basic orbit is the true orbit of `b_i` under the
-//! pointwise stabiliser of `b1..b_{i-1}`, so at the end the chain's order is
-//! |Aut|. With the whole group known in advance no subtree is searched.
+//! with the known group's stabiliser chain (Sims-style backtrack, Leon 1991)
+//! for pruning. A first path individualises the first largest non-singleton
+//! cell until the partition is discrete; its individualised points `b1..bk`
+//! are the base and its leaf the reference. Then, deepest level first, for
+//! each level `i` every point `x` of `b_i`'s cell that is not yet in the orbit
+//! of `b_i` under `H_i` (the known group's pointwise stabiliser of
+//! `b1..b_{i-1}` and the automorphisms found at levels `>= i`) is tried: the
+//! subtree below `x` is searched for a leaf whose map from the reference leaf
+//! is an automorphism (checked exactly, edge by edge). Subtrees whose
+//! refinement trace differs from the first path's are pruned, and so are
+//! points in the same `H_i`-orbit as a point that already failed. When the
+//! level is done, `H_i` is Aut's pointwise stabiliser of `b1..b_{i-1}`, so
+//! |Aut| is the product of the orbit lengths (no Schreier-Sims on Aut). With
+//! the whole group known in advance no subtree is searched.
 //!
 //! Still slow: inside a subtree, sibling points are not pruned by automorphisms
 //! (only by traces), so structures with weak invariants and few known
@@ -37,12 +38,16 @@ pub struct SearchStats {
     pub leaves: u64,
     /// Automorphisms found that the known group did not contain.
     pub found: usize,
+    /// The points of the twin quotient the search ran on, when twins were
+    /// reduced (see `twins`); `None` when the search ran on the structure itself.
+    pub quotient_points: Option<usize>,
 }
 
-/// The result of a search: the chain of Aut (base = first path) and what was found.
+/// The result of a search: |Aut| and the automorphisms found.
 #[derive(Clone, Debug)]
 pub struct SearchResult {
-    pub chain: StabilizerChain,
+    /// |Aut|.
+    pub order: BigUint,
     /// Automorphisms outside the group known at the time each was found, in order.
     pub found: Vec<Perm>,
     pub stats: SearchStats,
@@ -51,15 +56,36 @@ pub struct SearchResult {
 /// Runs the search; every element of `known` must be an automorphism of
 /// `structure`. With `known_chain` (a chain of `<known>`), the search stops
 /// after the first path when the product of its target cell sizes, an upper
-/// bound on |Aut|, equals `<known>`'s order: then Aut is the known group and
-/// its chain is returned (no Schreier-Sims on the first path's base).
+/// bound on |Aut|, equals `<known>`'s order: then Aut is the known group
+/// (no change of base of its chain).
 pub fn search(
     structure: &Structure,
     known: &[Perm],
     known_chain: Option<&StabilizerChain>,
 ) -> SearchResult {
+    search_in(
+        structure,
+        &[structure.inputs(), structure.outputs()],
+        known,
+        known_chain,
+    )
+}
+
+/// Like [`search`], for automorphisms that also keep each of the initial
+/// cells `cells` (consecutive runs of points of these sizes, summing to the
+/// number of points, none straddling inputs and outputs): the search of a
+/// vertex-coloured structure.
+pub fn search_in(
+    structure: &Structure,
+    cells: &[usize],
+    known: &[Perm],
+    known_chain: Option<&StabilizerChain>,
+) -> SearchResult {
     let points = structure.points();
-    let mut partition = Partition::with_cells(&[structure.inputs(), structure.outputs()]);
+    debug_assert_eq!(cells.iter().sum::<usize>(), points);
+    // Leaves map positions to positions and refinement only splits cells,
+    // so every leaf map keeps the initial cells.
+    let mut partition = Partition::with_cells(cells);
     let mut refiner = Refiner::new(structure);
     let root_cells = partition.cell_starts();
     refiner
@@ -86,32 +112,50 @@ pub fn search(
             .fold(BigUint::from(1u32), |acc, &size| acc * BigUint::from(size));
         if bound == known_chain.order() {
             return SearchResult {
-                chain: known_chain.clone(),
+                order: bound,
                 found: Vec::new(),
                 stats: tree.stats,
             };
         }
     }
-    let mut chain = StabilizerChain::with_base(points, known, &base);
-    let mut found = Vec::new();
+    // G's stabilisers along the base. With G's chain at hand its order is
+    // known, so a change of base by the random phase alone is usually
+    // complete (no deterministic check).
+    let known_chain = match known_chain {
+        Some(c) => c.with_base_prefix(&base),
+        None => StabilizerChain::with_base(points, known, &base),
+    };
+    // Level i's group H_i is generated by G's stabiliser of b_1..b_{i-1} and
+    // the automorphisms found at levels >= i (they fix b_1..b_{i-1}). When
+    // level i is done, H_i is Aut's stabiliser of b_1..b_{i-1} (the orbit
+    // argument of nauty, McKay 1981), so |Aut| is the product of the orbit
+    // lengths of b_i under H_i: no Schreier-Sims on Aut.
+    let mut found: Vec<Perm> = Vec::new();
+    let mut order = BigUint::from(1u32);
+    let mut in_orbit = vec![false; points];
+    let mut failed = vec![false; points];
     for level in (0..base.len()).rev() {
         tree.partition.restore(tree.marks[level]);
         let mut cell: Vec<u32> = tree.partition.cell(tree.targets[level]).to_vec();
         cell.sort_unstable();
-        let mut failed = vec![false; points];
+        let mut gens: Vec<Perm> = known_chain.stabilizer_generators(level).to_vec();
+        gens.extend(found.iter().cloned());
+        let mut orbit = orbit_of(&gens, base[level], &mut in_orbit);
         let mut any_failed = false;
         for &x in &cell {
             let x = x as usize;
-            if chain.in_basic_orbit(level, x)
-                || (any_failed && orbit_meets(chain.stabilizer_generators(level), x, &failed))
-            {
+            if in_orbit[x] || (any_failed && orbit_meets(&gens, x, &failed)) {
                 continue;
             }
             match tree.try_child(level, x) {
                 Some(g) => {
                     debug_assert!(structure.is_automorphism(&g));
-                    chain.add_generator(g.clone());
+                    gens.push(g.clone());
                     found.push(g);
+                    for &y in &orbit {
+                        in_orbit[y] = false;
+                    }
+                    orbit = orbit_of(&gens, base[level], &mut in_orbit);
                 }
                 None => {
                     failed[x] = true;
@@ -119,13 +163,40 @@ pub fn search(
                 }
             }
         }
+        order *= BigUint::from(orbit.len());
+        for &y in &orbit {
+            in_orbit[y] = false;
+        }
+        for &x in &cell {
+            failed[x as usize] = false;
+        }
     }
     tree.stats.found = found.len();
     SearchResult {
-        chain,
+        order,
         found,
         stats: tree.stats,
     }
+}
+
+/// The orbit of `x` under `<gens>`, marking its points in `marked` (which
+/// must be all false on entry).
+fn orbit_of(gens: &[Perm], x: usize, marked: &mut [bool]) -> Vec<usize> {
+    marked[x] = true;
+    let mut orbit = vec![x];
+    let mut next = 0;
+    while next < orbit.len() {
+        let y = orbit[next];
+        next += 1;
+        for g in gens {
+            let z = g.apply(y);
+            if !marked[z] {
+                marked[z] = true;
+                orbit.push(z);
+            }
+        }
+    }
+    orbit
 }
 
 /// Whether the orbit of `x` under `<gens>` contains a point marked in `marked`.

@@ -26,14 +26,14 @@ impl Structure {
     pub fn from_tying(tying: &Tying) -> Structure {
         let (n_in, n_out) = (tying.cols, tying.rows);
         let mut degree = vec![0usize; n_in + n_out];
+        let mut colours = 0;
         for m in 0..n_out {
             let row = &tying.data[m * n_in..(m + 1) * n_in];
-            for (n, &c) in row.iter().enumerate() {
-                if c >= 0 {
-                    degree[n] += 1;
-                    degree[n_in + m] += 1;
-                }
-            }
+            for_each_entry(row, |n, c| {
+                degree[n] += 1;
+                degree[n_in + m] += 1;
+                colours = colours.max(c as usize + 1);
+            });
         }
         let start = prefix_sums(&degree);
         let mut fill = start.clone();
@@ -42,16 +42,13 @@ impl Structure {
         for m in 0..n_out {
             let row = &tying.data[m * n_in..(m + 1) * n_in];
             let out = n_in + m;
-            for (n, &c) in row.iter().enumerate() {
-                if c >= 0 {
-                    adjacent[fill[out]] = (n as u32, c as u32);
-                    fill[out] += 1;
-                    adjacent[fill[n]] = (out as u32, c as u32);
-                    fill[n] += 1;
-                }
-            }
+            for_each_entry(row, |n, c| {
+                adjacent[fill[out]] = (n as u32, c);
+                fill[out] += 1;
+                adjacent[fill[n]] = (out as u32, c);
+                fill[n] += 1;
+            });
         }
-        let colours = tying.parameters();
         Structure {
             inputs: n_in,
             outputs: n_out,
@@ -158,6 +155,25 @@ impl Structure {
         // Every output's edges map onto its image's edges, the outputs are
         // permuted, so the edge sets (and non-edges) correspond exactly.
         true
+    }
+}
+
+/// Calls `f(n, colour)` for every entry `row[n] >= 0`, in increasing `n`.
+/// Skips blocks of non-edges by a bitwise AND (a vectorised pass), so a
+/// sparse pattern costs about one read of its rows.
+#[inline]
+fn for_each_entry(row: &[i32], mut f: impl FnMut(usize, u32)) {
+    const BLOCK: usize = 64;
+    for (b, block) in row.chunks(BLOCK).enumerate() {
+        // all negative iff the AND of the entries has its sign bit set
+        if block.iter().fold(-1, |a, &c| a & c) < 0 {
+            continue;
+        }
+        for (k, &c) in block.iter().enumerate() {
+            if c >= 0 {
+                f(b * BLOCK + k, c as u32);
+            }
+        }
     }
 }
 

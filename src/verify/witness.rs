@@ -1,19 +1,48 @@
 //! Witnesses of extra symmetry: choosing a readable one and describing it in words.
 
-use crate::action::{GeneratorPair, JointAction};
+use super::Verdict;
+use crate::action::JointAction;
 use crate::group::StabilizerChain;
 use crate::perm::Perm;
+use num_bigint::BigUint;
+use std::ops::Range;
 
 /// Above this many points the witness is not simplified (the kernel
 /// computation runs Schreier-Sims on the whole automorphism group).
 const SIMPLIFY_LIMIT: usize = 1024;
 
+/// A readable witness for a verdict that is not exact (`None` when it is
+/// exact): [`choose_witness`] among the automorphisms the search found.
+/// `verdict` must come from [`super::verify_exact`] on `action`. May cost
+/// two stabiliser chains of Aut, so call it only where the witness is shown.
+pub fn readable_witness(verdict: &Verdict, action: &JointAction) -> Option<Perm> {
+    if verdict.is_exact() {
+        return None;
+    }
+    // the verdict's generators are G's followed by the found ones
+    let found = &verdict.generators[action.joint_generators().len()..];
+    choose_witness(
+        found,
+        &verdict.generators,
+        &verdict.automorphism_order,
+        action.chain(),
+        action.input_size(),
+    )
+    .or_else(|| verdict.witness.clone())
+}
+
 /// A witness: an automorphism of the pattern that is not in G<N,M>, chosen
 /// to be readable. Prefers one that fixes every input (or every output),
-/// then the one moving the fewest points. `None` when every candidate lies in `known`.
+/// then the one moving the fewest points. `None` when every candidate lies
+/// in `known`. A found automorphism fixing one side is taken as it is;
+/// otherwise (up to [`SIMPLIFY_LIMIT`] points) the kernels of Aut on each
+/// side are computed, as the pointwise stabilisers of the points its
+/// generators move on that side in a chain of Aut (whose order,
+/// `aut_order`, is known, so the random phase of Schreier-Sims usually suffices).
 pub fn choose_witness(
     found: &[Perm],
     aut_generators: &[Perm],
+    aut_order: &BigUint,
     known: &StabilizerChain,
     inputs: usize,
 ) -> Option<Perm> {
@@ -26,23 +55,32 @@ pub fn choose_witness(
     if candidates.is_empty() {
         return None;
     }
-    if points <= SIMPLIFY_LIMIT {
-        let pairs = aut_generators
+    let fixes = |g: &Perm, side: &Range<usize>| side.clone().all(|v| g.apply(v) == v);
+    let sides = [0..inputs, inputs..points];
+    for side in &sides {
+        if let Some(g) = candidates
             .iter()
-            .map(|g| GeneratorPair {
-                // automorphisms preserve both sides
-                input: g.restrict(0..inputs).expect("preserves the inputs"),
-                output: g.restrict(inputs..points).expect("preserves the outputs"),
-            })
-            .collect();
-        let aut = JointAction::new(inputs, points - inputs, pairs);
-        for kernel in [aut.trivial_on_inputs(), aut.trivial_on_outputs()] {
-            if let Some(g) = kernel
-                .into_iter()
-                .filter(|g| !known.contains(g))
+            .filter(|g| fixes(g, side))
+            .min_by_key(|g| g.support().len())
+        {
+            return Some(g.clone());
+        }
+    }
+    if points <= SIMPLIFY_LIMIT {
+        for side in &sides {
+            let moved: Vec<usize> = side
+                .clone()
+                .filter(|&v| aut_generators.iter().any(|g| g.apply(v) != v))
+                .collect();
+            let chain =
+                StabilizerChain::with_base_and_order(points, aut_generators, &moved, aut_order);
+            if let Some(g) = chain
+                .stabilizer_generators(moved.len())
+                .iter()
+                .filter(|g| !g.is_identity() && !known.contains(g))
                 .min_by_key(|g| g.support().len())
             {
-                return Some(g);
+                return Some(g.clone());
             }
         }
     }

@@ -1,0 +1,267 @@
+//! Twin classes (points with identical neighbourhoods) and the quotient structure on them.
+//!
+//! Two inputs are *twins* when their columns of the tying matrix are equal
+//! (the same colour to every output, non-edges included); two outputs are
+//! twins when their rows are. Swapping two twins and fixing every other point
+//! is an automorphism, and every automorphism maps twin classes onto twin
+//! classes of the same side and size. So, with `Q` the quotient structure
+//! (one point per class, coloured by side and class size, and an edge of the
+//! common colour between an input class and an output class),
+//!
+//! ```text
+//! Aut(S) = Aut(Q) ⋉ (Sym(C_1) x ... x Sym(C_r)),   |Aut(S)| = |Aut(Q)| * k_1! * ... * k_r!
+//! ```
+//!
+//! (the kernel of the map Aut(S) -> Aut(Q) is the product of the symmetric
+//! groups on the classes; every automorphism of `Q` lifts by mapping the
+//! members of a class, in increasing order, onto those of its image). This is
+//! the classical reduction by structurally equivalent vertices. It turns
+//! pooling and invariant layers, whose automorphism groups are products of
+//! huge symmetric groups, from one search step per transposition into a
+//! search on a few points.
+//!
+//! Finding the classes costs one hash per neighbour list (O(edges)) and a
+//! sort of the points; equal hashes are confirmed by comparing the lists, so
+//! a collision never merges points that are not twins.
+
+use super::structure::Structure;
+use crate::perm::Perm;
+use num_bigint::BigUint;
+
+/// The twin classes of a structure with at least one pair of twins.
+#[derive(Clone, Debug)]
+pub struct Twins {
+    /// `class_of[v]`: the class of point `v`. Input classes come first, each
+    /// side ordered by (class size, least member).
+    class_of: Vec<u32>,
+    /// The members of every class, increasing, classes one after another.
+    members: Vec<u32>,
+    /// `start[c]..start[c + 1]` indexes `members` for class `c`.
+    start: Vec<usize>,
+    input_classes: usize,
+}
+
+/// A 64-bit hash of a neighbour list (FxHash-style multiply-rotate).
+fn list_hash(list: &[(u32, u32)]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = list.len() as u64;
+    for &(u, c) in list {
+        let x = ((u as u64) << 32) | c as u64;
+        h = (h.rotate_left(5) ^ x).wrapping_mul(K);
+    }
+    h
+}
+
+impl Twins {
+    /// The twin classes of `structure`, or `None` when no two points are twins.
+    pub fn find(structure: &Structure) -> Option<Twins> {
+        let n_in = structure.inputs();
+        let points = structure.points();
+        // (side, hash, point), sorted: candidates for twins are adjacent
+        let mut keyed: Vec<(bool, u64, u32)> = (0..points)
+            .map(|v| (v >= n_in, list_hash(structure.neighbours(v)), v as u32))
+            .collect();
+        keyed.sort_unstable();
+        if keyed
+            .windows(2)
+            .all(|w| (w[0].0, w[0].1) != (w[1].0, w[1].1))
+        {
+            return None;
+        }
+        // Split each run of equal (side, hash) into true classes by comparing lists.
+        let mut classes: Vec<Vec<u32>> = Vec::new();
+        let mut run_start = 0;
+        while run_start < keyed.len() {
+            let mut run_end = run_start + 1;
+            while run_end < keyed.len()
+                && (keyed[run_end].0, keyed[run_end].1) == (keyed[run_start].0, keyed[run_start].1)
+            {
+                run_end += 1;
+            }
+            let first_class = classes.len();
+            for &(_, _, v) in &keyed[run_start..run_end] {
+                let list = structure.neighbours(v as usize);
+                match classes[first_class..]
+                    .iter_mut()
+                    .find(|c| structure.neighbours(c[0] as usize) == list)
+                {
+                    Some(c) => c.push(v),
+                    None => classes.push(vec![v]),
+                }
+            }
+            run_start = run_end;
+        }
+        if classes.len() == points {
+            // only hash collisions, no twins
+            return None;
+        }
+        for c in &mut classes {
+            c.sort_unstable();
+        }
+        classes.sort_unstable_by_key(|c| (c[0] as usize >= n_in, c.len(), c[0]));
+        let input_classes = classes.iter().filter(|c| (c[0] as usize) < n_in).count();
+        let mut class_of = vec![0u32; points];
+        let mut members = Vec::with_capacity(points);
+        let mut start = Vec::with_capacity(classes.len() + 1);
+        start.push(0);
+        for (k, c) in classes.iter().enumerate() {
+            for &v in c {
+                class_of[v as usize] = k as u32;
+            }
+            members.extend_from_slice(c);
+            start.push(members.len());
+        }
+        Some(Twins {
+            class_of,
+            members,
+            start,
+            input_classes,
+        })
+    }
+
+    /// The number of classes (the quotient's points).
+    pub fn classes(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// The number of input classes (the quotient's inputs).
+    pub fn input_classes(&self) -> usize {
+        self.input_classes
+    }
+
+    /// The members of class `c`, increasing.
+    pub fn members(&self, c: usize) -> &[u32] {
+        &self.members[self.start[c]..self.start[c + 1]]
+    }
+
+    /// The class of point `v`.
+    pub fn class_of(&self, v: usize) -> usize {
+        self.class_of[v] as usize
+    }
+
+    /// The quotient structure: one point per class (inputs first, in class
+    /// order) and an edge of the common colour between an input class and an
+    /// output class whose members are joined.
+    pub fn quotient(&self, structure: &Structure) -> Structure {
+        let q_in = self.input_classes;
+        let q_out = self.classes() - q_in;
+        let mut stamp = vec![u32::MAX; q_out];
+        let mut edges = Vec::new();
+        for c in 0..q_in {
+            let representative = self.members(c)[0] as usize;
+            for &(u, colour) in structure.neighbours(representative) {
+                let d = self.class_of(u as usize) - q_in;
+                if stamp[d] != c as u32 {
+                    stamp[d] = c as u32;
+                    edges.push((c, d, colour));
+                }
+            }
+        }
+        Structure::from_edges(q_in, q_out, &edges)
+    }
+
+    /// The quotient's initial cells: sizes of the runs of classes of one
+    /// side and one class size (an automorphism of the quotient must keep
+    /// both, so that it lifts).
+    pub fn cell_sizes(&self) -> Vec<usize> {
+        let mut sizes = Vec::new();
+        let mut previous = None;
+        for c in 0..self.classes() {
+            let key = (c >= self.input_classes, self.members(c).len());
+            if previous == Some(key) {
+                // a run is open whenever `previous` is set
+                *sizes.last_mut().expect("an open run") += 1;
+            } else {
+                sizes.push(1);
+                previous = Some(key);
+            }
+        }
+        sizes
+    }
+
+    /// The permutation of the classes induced by an automorphism `g`.
+    pub fn on_classes(&self, g: &Perm) -> Perm {
+        let images = (0..self.classes())
+            .map(|c| self.class_of[g.apply(self.members(c)[0] as usize)])
+            .collect();
+        Perm::from_images_unchecked(images)
+    }
+
+    /// The lift of an automorphism `q` of the quotient: the `k`-th member of
+    /// each class goes to the `k`-th member of its image class.
+    pub fn lift(&self, q: &Perm) -> Perm {
+        let mut images = vec![0u32; self.class_of.len()];
+        for c in 0..self.classes() {
+            let to = self.members(q.apply(c));
+            for (&from, &image) in self.members(c).iter().zip(to) {
+                images[from as usize] = image;
+            }
+        }
+        Perm::from_images_unchecked(images)
+    }
+
+    /// Generators of the product of the symmetric groups on the classes:
+    /// the transpositions of consecutive members of each class.
+    pub fn transpositions(&self) -> Vec<Perm> {
+        let points = self.class_of.len();
+        let mut out = Vec::with_capacity(points - self.classes());
+        for c in 0..self.classes() {
+            for pair in self.members(c).windows(2) {
+                let mut images: Vec<u32> = (0..points as u32).collect();
+                images.swap(pair[0] as usize, pair[1] as usize);
+                out.push(Perm::from_images_unchecked(images));
+            }
+        }
+        out
+    }
+
+    /// The order of that product: the product of the factorials of the class sizes.
+    pub fn kernel_order(&self) -> BigUint {
+        let mut order = BigUint::from(1u32);
+        for c in 0..self.classes() {
+            for k in 2..=self.members(c).len() {
+                order *= BigUint::from(k);
+            }
+        }
+        order
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::Tying;
+
+    #[test]
+    fn classes_quotient_and_lifts() {
+        // inputs 0, 2 twins (columns [0, 1]), input 1 alone; outputs 0, 1 differ
+        let tying = Tying {
+            rows: 2,
+            cols: 3,
+            data: vec![0, 1, 0, 1, -1, 1],
+        };
+        let s = Structure::from_tying(&tying);
+        let twins = Twins::find(&s).expect("inputs 0 and 2 are twins");
+        assert_eq!(twins.classes(), 4);
+        assert_eq!(twins.input_classes(), 2);
+        // input classes by size: {1}, {0, 2}; then outputs {3}, {4}
+        assert_eq!(twins.members(0), &[1]);
+        assert_eq!(twins.members(1), &[0, 2]);
+        assert_eq!(twins.cell_sizes(), vec![1, 1, 2]);
+        assert_eq!(twins.kernel_order(), BigUint::from(2u32));
+        let q = twins.quotient(&s);
+        assert_eq!((q.inputs(), q.outputs(), q.edges()), (2, 2, 3));
+        let t = twins.transpositions();
+        assert_eq!(t, vec![Perm::parse_cycles("(0 2)", 5).unwrap()]);
+        assert!(s.is_automorphism(&t[0]));
+        assert!(twins.on_classes(&t[0]).is_identity());
+        assert!(twins.lift(&Perm::identity(4)).is_identity());
+        // no twins: the identity pattern
+        let id = Tying {
+            rows: 2,
+            cols: 2,
+            data: vec![0, -1, -1, 0],
+        };
+        assert!(Twins::find(&Structure::from_tying(&id)).is_none());
+    }
+}
