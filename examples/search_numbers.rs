@@ -61,6 +61,7 @@ fn main() {
                         solver,
                         stop: &stop,
                         progress: &mut ignore,
+                        connectivity_bound: true,
                     },
                 )
                 .expect("the search succeeds");

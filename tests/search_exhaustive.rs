@@ -1,6 +1,7 @@
 //! The optimal and sparse searches against exhaustive enumeration, on the bundled instances and on families with known answers.
 
 use paramshare::action::JointAction;
+use paramshare::design::connectivity::connectivity_lower_bound;
 use paramshare::design::optimal::{
     exhaustive_minimum, pattern_of, search_optimal, SearchProgress, SearchSettings,
 };
@@ -34,6 +35,7 @@ fn search(target: &JointAction, objective: Objective, solver: SolverKind) -> (Ve
             solver,
             stop: &|| false,
             progress: &mut ignore,
+            connectivity_bound: true,
         },
     )
     .unwrap();
@@ -57,6 +59,12 @@ fn optimum(action: &JointAction) -> Optimum {
         let (_, expected) = exhaustive_minimum(&orbits, &oracle, objective)
             .unwrap()
             .expect("the dense design is exact for the closure");
+        if let Some(bound) = connectivity_lower_bound(&target, &orbits, objective) {
+            assert!(
+                bound <= expected,
+                "{objective:?}: bound {bound} > minimum {expected}"
+            );
+        }
         for solver in [SolverKind::Sat, SolverKind::Ilp] {
             let (chosen, cost) = search(&target, objective, solver);
             assert_eq!(cost, expected, "{solver} {objective:?}");

@@ -21,7 +21,8 @@ use clap::{Parser, Subcommand};
 ///
 /// Exit status: 0 success; 1 a layer that is not exact (verify); 2 bad
 /// input (the message names the field and index); 3 an I/O or internal
-/// error; 4 a batch that ran to the end with some error rows; 130 interrupted.
+/// error; 4 some batch rows are errors (batch --fail-on-error only);
+/// 130 interrupted.
 #[derive(Parser, Debug)]
 #[command(name = "paramshare", version, verbatim_doc_comment)]
 pub struct Cli {

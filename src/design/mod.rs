@@ -4,6 +4,7 @@
 //! runner use: it builds the tying matrix for the chosen method and returns
 //! a [`Layer`] with every field FORMATS.md asks for.
 pub mod bench_cases;
+pub mod connectivity;
 mod dense;
 pub mod optimal;
 pub mod oracle;
@@ -329,10 +330,20 @@ fn optimal_design(
             solver: options.solver,
             stop: &stop,
             progress: &mut report,
+            connectivity_bound: true,
         },
     )?;
     record_search(extra, options, &outcome.progress);
     extra.insert("lower_bound".into(), outcome.lower_bound.into());
+    if outcome.optimal && outcome.connectivity_bound == Some(outcome.cost) {
+        notes.push(format!(
+            "optimality is proved by the connectivity bound ({} {}): when the target group has \
+             a regular orbit, every pattern with exactly that automorphism group keeps its moved \
+             points in one component, and this pattern meets the bound (paramshare::design::connectivity)",
+            outcome.cost,
+            options.objective.name()
+        ));
+    }
     if !outcome.optimal {
         notes.push(format!(
             "the search was stopped before it proved an optimum; this is the best pattern found \
@@ -391,6 +402,7 @@ fn sparse_design(
             solver: options.solver,
             stop: &stop,
             progress: &mut report,
+            connectivity_bound: true,
         },
     )?;
     record_search(extra, options, &found.progress);

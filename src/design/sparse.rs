@@ -278,6 +278,7 @@ mod tests {
                 solver,
                 stop: &|| false,
                 progress: &mut ignore,
+                connectivity_bound: true,
             },
         )
         .unwrap()

@@ -43,6 +43,12 @@ impl MinCostSolver for IlpSolver {
         self.clauses.push(lits.to_vec());
     }
 
+    fn raise_lower_bound(&mut self, bound: u64) -> Result<(), SolveError> {
+        // The `cost >= lower` row of every program enforces it.
+        self.lower = self.lower.max(bound);
+        Ok(())
+    }
+
     fn minimize(&mut self, stop: &dyn Fn() -> bool) -> Result<Outcome, SolveError> {
         if self.infeasible {
             return Ok(Outcome::Infeasible);

@@ -103,6 +103,13 @@ pub trait MinCostSolver {
     fn variables(&self) -> usize;
     /// Adds the clause "at least one of `lits` holds" (empty: infeasible).
     fn add_clause(&mut self, lits: &[Lit]);
+    /// Records a lower bound on the cost of every answer the caller will
+    /// accept, proved outside the clauses (a theorem such as
+    /// [`crate::design::connectivity`]'s). Stopped outcomes report at least
+    /// it. The ILP backend adds it as a row; the SAT backend only starts its
+    /// bound search there, so its answers may still cost less (the caller's
+    /// oracle refutes those, as every such answer is wrong by the theorem).
+    fn raise_lower_bound(&mut self, bound: u64) -> Result<(), SolveError>;
     /// The least cost over assignments satisfying every clause added so far.
     /// `stop` is polled between solver calls; when it returns true the
     /// search ends with [`Outcome::Stopped`].
