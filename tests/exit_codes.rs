@@ -1,7 +1,7 @@
 //! The exit statuses documented in the README, one run each:
 //! 0 success, 1 a layer that is not exact under `verify`, 2 bad input
 //! (files and command line), 3 an I/O error on output, 4 a batch with
-//! error rows.
+//! error rows and --fail-on-error.
 
 use assert_cmd::Command;
 
