@@ -230,13 +230,21 @@ impl Twins {
 
     /// The order of that product: the product of the factorials of the class sizes.
     pub fn kernel_order(&self) -> BigUint {
+        // factors gathered in a u64 until it would overflow: few big-number products
         let mut order = BigUint::from(1u32);
+        let mut gathered: u64 = 1;
         for c in 0..self.classes() {
-            for k in 2..=self.members(c).len() {
-                order *= BigUint::from(k);
+            for k in 2..=self.members(c).len() as u64 {
+                match gathered.checked_mul(k) {
+                    Some(product) => gathered = product,
+                    None => {
+                        order *= gathered;
+                        gathered = k;
+                    }
+                }
             }
         }
-        order
+        order * gathered
     }
 }
 
