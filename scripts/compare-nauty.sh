@@ -46,7 +46,10 @@ cd "$work"
 "$ps" instance tensor 20 2 2 -o s20.json
 "$ps" instance torus 32 32 -o torus-32.json
 cp "$root/tests/data/rubik-cube.json" rubik.json
-cases=(d4-32 s20 rubik)
+# pooling / invariant layers: Aut of the dense design is a product of symmetric groups
+"$ps" instance d4 32 --output-action trivial -o d4-32-pool.json
+"$ps" instance tensor 20 2 0 -o s20-invariant.json
+cases=(d4-32 s20 rubik d4-32-pool s20-invariant)
 if [[ $with64 == 1 ]]; then "$ps" instance d4 64 -o d4-64.json; cases+=(d4-64); fi
 for c in "${cases[@]}" torus-32; do
   "$ps" design "$c.json" --method dense -o "$c.layer.json"
@@ -124,11 +127,12 @@ done
 [[ $bench == 1 ]] || exit 0
 echo
 echo "== ours: criterion, verify_exact (benches/verify.rs) =="
-filter='^verify/(d4-32x32-dense|s20-matrices-dense|torus-32x32-three-orbits|rubik-dense)$'
-[[ $with64 == 1 ]] && filter='^verify/(d4-32x32-dense|s20-matrices-dense|torus-32x32-three-orbits|rubik-dense|d4-64x64-dense)$'
-(cd "$root" && cargo bench --quiet --bench verify -- --noplot "$filter" 2>&1 | grep -E '^verify/|time:')
+names='d4-32x32-dense|s20-matrices-dense|torus-32x32-three-orbits|rubik-dense|d4-32x32-pool-dense|s20-graph-invariant-dense'
+[[ $with64 == 1 ]] && names="$names|d4-64x64-dense"
+(cd "$root" && cargo bench --quiet --bench verify -- --noplot "^verify/($names)\$" 2>&1 | grep -E '^verify/|time:')
 declare -A bench_name=([d4-32]=d4-32x32-dense [s20]=s20-matrices-dense [rubik]=rubik-dense
-  [torus-32-3orbit]=torus-32x32-three-orbits [d4-64]=d4-64x64-dense)
+  [torus-32-3orbit]=torus-32x32-three-orbits [d4-64]=d4-64x64-dense
+  [d4-32-pool]=d4-32x32-pool-dense [s20-invariant]=s20-graph-invariant-dense)
 echo
 echo "== ratios (theirs / ours; > 1: ours faster) =="
 printf '%-18s %12s %12s %12s %8s %8s\n' structure ours nauty traces nauty/us traces/us
