@@ -7,7 +7,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use paramshare::action::JointAction;
-use paramshare::instance::families;
+use paramshare::instance::families::{self, SideAction};
 use paramshare::instance::Instance;
 use paramshare::layer::Tying;
 use paramshare::verify::verify_exact;
@@ -55,11 +55,24 @@ fn bench(c: &mut Criterion) {
     let s20 = families::tensor(20, 2, 2).expect("tensor").action();
     let (torus, torus_tying) = torus_three_orbits(32);
     let rubik = rubik();
+    // pooling: Aut of the dense design is a product of symmetric groups on twin classes
+    let d4_pool = families::d4(32)
+        .expect("d4")
+        .instance(SideAction::Natural, SideAction::Trivial(1))
+        .expect("pooling instance")
+        .action();
+    let s20_invariant = families::tensor(20, 2, 0).expect("tensor").action();
     let cases: Vec<(&str, &JointAction, Tying)> = vec![
         ("d4-32x32-dense", &d4_32, dense(&d4_32)),
         ("s20-matrices-dense", &s20, dense(&s20)),
         ("torus-32x32-three-orbits", &torus, torus_tying),
         ("rubik-dense", &rubik, dense(&rubik)),
+        ("d4-32x32-pool-dense", &d4_pool, dense(&d4_pool)),
+        (
+            "s20-graph-invariant-dense",
+            &s20_invariant,
+            dense(&s20_invariant),
+        ),
     ];
     let mut group = c.benchmark_group("verify");
     group

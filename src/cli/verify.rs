@@ -83,8 +83,12 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
     }
     let p = &verdict.pattern;
     if p.is_exact() {
+        let twins = p
+            .stats
+            .quotient_points
+            .map_or(String::new(), |q| format!("twins reduced to {q} classes, "));
         println!(
-            "exact: Aut(pattern) = G<N,M>, order {} ({} inputs, {} outputs, {} edges, {} parameters; base length {}, {} search nodes); closure order {}",
+            "exact: Aut(pattern) = G<N,M>, order {} ({} inputs, {} outputs, {} edges, {} parameters; {twins}base length {}, {} search nodes); closure order {}",
             p.automorphism_order,
             layer.input_size,
             layer.output_size,

@@ -175,9 +175,10 @@ impl ExactnessOracle for VerifierOracle<'_> {
             return Ok(Check::Exact);
         }
         let witnesses: Vec<Perm> = aut
-            .found
-            .into_iter()
+            .found()
+            .iter()
             .filter(|g| !self.target.chain().contains(g))
+            .cloned()
             .collect();
         if witnesses.is_empty() {
             return Err(OracleError::Verifier(

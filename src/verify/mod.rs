@@ -56,15 +56,23 @@ pub enum VerifyError {
 pub struct AutomorphismGroup {
     /// |Aut|.
     pub order: BigUint,
-    /// Generators: the known ones followed by `found`.
+    /// Generators: the known ones followed by the found ones ([`AutomorphismGroup::found`]).
     pub generators: Vec<Perm>,
+    /// How many of `generators` are the known ones.
+    pub known: usize,
+    pub stats: SearchStats,
+}
+
+impl AutomorphismGroup {
     /// The automorphisms found besides the known ones; with them they
     /// generate Aut. Without twins: each lay outside the group known at
-    /// its search level when it was found. With twins: the transpositions of consecutive twins, then
-    /// the lifts of the quotient's found automorphisms (some may lie in the
-    /// known group).
-    pub found: Vec<Perm>,
-    pub stats: SearchStats,
+    /// its search level when it was found. With twins: a transposition and
+    /// a cycle generating the symmetric group on each twin class
+    /// ([`Twins::symmetric_generators`]), then the lifts of the quotient's
+    /// found automorphisms (some may lie in the known group).
+    pub fn found(&self) -> &[Perm] {
+        &self.generators[self.known..]
+    }
 }
 
 /// The automorphism group of `structure`, given automorphisms `known` to start from.
@@ -128,32 +136,33 @@ fn reduced(structure: &Structure, twins: &Twins, known: &[Perm]) -> Automorphism
     let images: Vec<Perm> = known.iter().map(|g| twins.on_classes(g)).collect();
     let image_chain = StabilizerChain::new(quotient.points(), &images);
     let result = search::search_in(&quotient, &twins.cell_sizes(), &images, Some(&image_chain));
-    let mut found = twins.transpositions();
-    let lifts: Vec<Perm> = result.found.iter().map(|q| twins.lift(q)).collect();
-    debug_assert!(lifts.iter().all(|g| structure.is_automorphism(g)));
-    found.extend(lifts);
     let mut generators = known.to_vec();
-    generators.extend(found.iter().cloned());
+    generators.extend(twins.symmetric_generators());
+    let lifts = result.found.iter().map(|q| twins.lift(q));
+    generators.extend(lifts);
+    debug_assert!(generators[known.len()..]
+        .iter()
+        .all(|g| structure.is_automorphism(g)));
     let stats = SearchStats {
-        found: found.len(),
+        found: generators.len() - known.len(),
         quotient_points: Some(quotient.points()),
         ..result.stats
     };
     AutomorphismGroup {
         order: result.order * twins.kernel_order(),
         generators,
-        found,
+        known: known.len(),
         stats,
     }
 }
 
 fn group_from(result: SearchResult, known: &[Perm]) -> AutomorphismGroup {
     let mut generators = known.to_vec();
-    generators.extend(result.found.iter().cloned());
+    generators.extend(result.found);
     AutomorphismGroup {
         order: result.order,
         generators,
-        found: result.found,
+        known: known.len(),
         stats: result.stats,
     }
 }
@@ -198,7 +207,7 @@ pub fn verify_exact(tying: &Tying, action: &JointAction) -> Result<Verdict, Veri
     let witness = if aut.order == group_order {
         None
     } else {
-        let w = aut.found.iter().find(|g| !action.chain().contains(g));
+        let w = aut.found().iter().find(|g| !action.chain().contains(g));
         // G is inside Aut, so a larger order means some found automorphism lies outside G
         Some(
             w.expect("Aut larger than G has a generator outside G")

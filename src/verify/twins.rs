@@ -201,14 +201,27 @@ impl Twins {
     }
 
     /// Generators of the product of the symmetric groups on the classes:
-    /// the transpositions of consecutive members of each class.
-    pub fn transpositions(&self) -> Vec<Perm> {
+    /// for each class `m_0 < ... < m_{k-1}` with `k >= 2`, the transposition
+    /// `(m_0 m_1)` and, when `k >= 3`, the cycle `(m_0 m_1 ... m_{k-1})`.
+    /// Two per class rather than `k - 1` transpositions: each generator is a
+    /// full image array, so a 1024-input pooling layer would otherwise
+    /// allocate about a thousand arrays of 1025 points.
+    pub fn symmetric_generators(&self) -> Vec<Perm> {
         let points = self.class_of.len();
-        let mut out = Vec::with_capacity(points - self.classes());
+        let mut out = Vec::new();
         for c in 0..self.classes() {
-            for pair in self.members(c).windows(2) {
+            let m = self.members(c);
+            if m.len() < 2 {
+                continue;
+            }
+            let mut images: Vec<u32> = (0..points as u32).collect();
+            images.swap(m[0] as usize, m[1] as usize);
+            out.push(Perm::from_images_unchecked(images));
+            if m.len() >= 3 {
                 let mut images: Vec<u32> = (0..points as u32).collect();
-                images.swap(pair[0] as usize, pair[1] as usize);
+                for (k, &v) in m.iter().enumerate() {
+                    images[v as usize] = m[(k + 1) % m.len()];
+                }
                 out.push(Perm::from_images_unchecked(images));
             }
         }
@@ -217,13 +230,21 @@ impl Twins {
 
     /// The order of that product: the product of the factorials of the class sizes.
     pub fn kernel_order(&self) -> BigUint {
+        // factors gathered in a u64 until it would overflow: few big-number products
         let mut order = BigUint::from(1u32);
+        let mut gathered: u64 = 1;
         for c in 0..self.classes() {
-            for k in 2..=self.members(c).len() {
-                order *= BigUint::from(k);
+            for k in 2..=self.members(c).len() as u64 {
+                match gathered.checked_mul(k) {
+                    Some(product) => gathered = product,
+                    None => {
+                        order *= gathered;
+                        gathered = k;
+                    }
+                }
             }
         }
-        order
+        order * gathered
     }
 }
 
@@ -251,7 +272,7 @@ mod tests {
         assert_eq!(twins.kernel_order(), BigUint::from(2u32));
         let q = twins.quotient(&s);
         assert_eq!((q.inputs(), q.outputs(), q.edges()), (2, 2, 3));
-        let t = twins.transpositions();
+        let t = twins.symmetric_generators();
         assert_eq!(t, vec![Perm::parse_cycles("(0 2)", 5).unwrap()]);
         assert!(s.is_automorphism(&t[0]));
         assert!(twins.on_classes(&t[0]).is_identity());
@@ -263,5 +284,30 @@ mod tests {
             data: vec![0, -1, -1, 0],
         };
         assert!(Twins::find(&Structure::from_tying(&id)).is_none());
+    }
+
+    #[test]
+    fn degenerate_structures() {
+        use crate::verify::automorphisms;
+        let factorial = |n: u32| (1..=n).fold(BigUint::from(1u32), |a, k| a * k);
+        // no edges: every input is a twin of every other, likewise the outputs
+        for (n, m) in [(3, 4), (1, 5), (5, 0), (0, 3), (1, 1)] {
+            let s = Structure::from_edges(n, m, &[]);
+            let aut = automorphisms(&s, &[]).unwrap();
+            assert_eq!(
+                aut.order,
+                factorial(n as u32) * factorial(m as u32),
+                "{n} x {m}"
+            );
+        }
+        // all edges one colour: the same
+        let tying = Tying {
+            rows: 3,
+            cols: 4,
+            data: vec![0; 12],
+        };
+        let aut = automorphisms(&Structure::from_tying(&tying), &[]).unwrap();
+        assert_eq!(aut.order, factorial(4) * factorial(3));
+        assert_eq!(aut.stats.quotient_points, Some(2));
     }
 }
