@@ -435,7 +435,13 @@ fn sparse_design(
     );
     if !found.optimal {
         notes.push(if found.listed {
-            "the generating-set search was stopped early; H is the instance's generators and their inverses".into()
+            format!(
+                "the generating-set search was stopped early; H ({} elements) is the smallest \
+                 found (or the instance's generators and their inverses), not proved smallest \
+                 (lower bound {})",
+                found.elements.len(),
+                found.lower_bound
+            )
         } else {
             format!(
                 "G is too large to list, so H was chosen from a pool (generators, inverses, \
