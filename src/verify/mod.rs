@@ -4,8 +4,8 @@
 //! are pairs (permutation of the inputs, permutation of the outputs) written
 //! as one permutation of `0..N+M`, inputs first, like
 //! [`JointAction::joint_generators`]. [`automorphisms`] computes the group by
-//! individualisation and refinement ([`search`]), seeded with a known
-//! subgroup, after reducing twin points to one point per class ([`twins`]);
+//! individualisation and refinement (the `search` module), seeded with a known
+//! subgroup, after reducing twin points to one point per class ([`Twins`]);
 //! [`verify_exact`] compares it with G<N,M>; [`verify_layer`] fills
 //! the verdict fields of a layer file, including the closure (the
 //! automorphism group of the dense design).

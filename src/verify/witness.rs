@@ -35,7 +35,7 @@ pub fn readable_witness(verdict: &Verdict, action: &JointAction) -> Option<Perm>
 /// to be readable. Prefers one that fixes every input (or every output),
 /// then the one moving the fewest points. `None` when every candidate lies
 /// in `known`. A found automorphism fixing one side is taken as it is;
-/// otherwise (up to [`SIMPLIFY_LIMIT`] points) the kernels of Aut on each
+/// otherwise (up to 1024 points, `SIMPLIFY_LIMIT`) the kernels of Aut on each
 /// side are computed, as the pointwise stabilisers of the points its
 /// generators move on that side in a chain of Aut (whose order,
 /// `aut_order`, is known, so the random phase of Schreier-Sims usually suffices).
