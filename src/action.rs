@@ -111,6 +111,31 @@ impl JointAction {
         }
     }
 
+    /// Like [`JointAction::new`] for a group whose order is known exactly
+    /// (e.g. an automorphism group the verifier measured): the random
+    /// Schreier-Sims phase usually completes the chain and the deterministic
+    /// check, slow for huge symmetric factors, is skipped.
+    pub fn with_known_order(
+        input_size: usize,
+        output_size: usize,
+        pairs: Vec<GeneratorPair>,
+        order: &BigUint,
+    ) -> JointAction {
+        let joint: Vec<Perm> = pairs
+            .iter()
+            .map(|p| Perm::disjoint_union(&p.input, &p.output))
+            .collect();
+        let chain =
+            StabilizerChain::with_base_and_order(input_size + output_size, &joint, &[], order);
+        JointAction {
+            input_size,
+            output_size,
+            pairs,
+            joint,
+            chain,
+        }
+    }
+
     pub fn input_size(&self) -> usize {
         self.input_size
     }

@@ -82,15 +82,21 @@ fn optimum(action: &JointAction) -> Optimum {
     }
 }
 
-#[test]
-fn every_bundled_instance_with_few_orbits_matches_exhaustive_search() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("instances");
+/// The `*.json` files directly in `dir` (relative to the crate), sorted.
+fn instance_files(dir: &str) -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     paths.sort();
+    paths
+}
+
+#[test]
+fn every_bundled_instance_with_few_orbits_matches_exhaustive_search() {
+    let paths = instance_files("instances");
     let mut checked = 0;
     for path in paths {
         let instance = Instance::read(&path).unwrap();
@@ -99,6 +105,7 @@ fn every_bundled_instance_with_few_orbits_matches_exhaustive_search() {
         }
         let action = instance.action();
         if action.edge_orbits().count() > EXHAUSTIVE_LIMIT {
+            both_backends_agree(&action);
             continue;
         }
         let found = optimum(&action);
@@ -106,6 +113,35 @@ fn every_bundled_instance_with_few_orbits_matches_exhaustive_search() {
         checked += 1;
     }
     assert!(checked >= 1, "no bundled instance was small enough");
+}
+
+/// Beyond exhaustive search: both backends prove the same optimum for both objectives.
+fn both_backends_agree(action: &JointAction) {
+    let closure = verify_closure(action);
+    let target = if closure.is_exact() {
+        action.clone()
+    } else {
+        closure_action(action, &closure)
+    };
+    for objective in [Objective::Parameters, Objective::Edges] {
+        let sat = search(&target, objective, SolverKind::Sat).1;
+        let ilp = search(&target, objective, SolverKind::Ilp).1;
+        assert_eq!(sat, ilp, "{objective:?}");
+    }
+}
+
+#[test]
+fn bundled_group_instances_agree_across_backends() {
+    let paths = instance_files("instances/groups");
+    assert!(!paths.is_empty());
+    for path in paths {
+        let action = Instance::read(&path).unwrap().action();
+        if action.edge_orbits().count() <= EXHAUSTIVE_LIMIT {
+            optimum(&action);
+        } else {
+            both_backends_agree(&action);
+        }
+    }
 }
 
 fn regular(group: families::GroupAction) -> JointAction {

@@ -294,7 +294,33 @@ pub fn closure_action(action: &JointAction, closure: &Verdict) -> JointAction {
                 .expect("an automorphism preserves the outputs"),
         })
         .collect();
-    JointAction::new(n, m, pairs)
+    JointAction::with_known_order(n, m, pairs, &closure.automorphism_order)
+}
+
+/// [`closure_action`] on a worker thread, abandoned (`None`) when `stop`
+/// turns true first: the closure of an invariant layer can be a product of
+/// huge symmetric groups (Sym(380) x Sym(20) for a graph invariant on 20
+/// vertices), whose deterministic Schreier-Sims check takes minutes, and
+/// --time-limit and Ctrl-C must still be obeyed. An abandoned build ends
+/// with the process.
+fn closure_action_until(
+    action: &JointAction,
+    closure: &Verdict,
+    stop: &dyn Fn() -> bool,
+) -> Option<JointAction> {
+    let (action, closure) = (action.clone(), closure.clone());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // The receiver is gone only if the caller stopped waiting.
+        let _ = sender.send(closure_action(&action, &closure));
+    });
+    loop {
+        match receiver.recv_timeout(Duration::from_millis(10)) {
+            Ok(target) => return Some(target),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) if !stop() => continue,
+            Err(_) => return None,
+        }
+    }
 }
 
 /// The optimal design: the tying matrix and whether its optimality was proved.
@@ -306,16 +332,29 @@ fn optimal_design(
     notes: &mut Vec<String>,
 ) -> Result<(Tying, bool), DesignError> {
     let orbits = action.edge_orbits();
+    let stop = stop_condition(options);
     let target = if closure.is_exact() {
         action.clone()
     } else {
         let witness =
             readable_witness(closure, action).expect("a closure larger than G has a witness");
         notes.push(impossibility_note(action, closure, &witness));
-        closure_action(action, closure)
+        let Some(target) = closure_action_until(action, closure, &stop) else {
+            notes.push(format!(
+                "stopped while building the stabiliser chain of the closure (order {}), before \
+                 any search; this is the dense design, whose automorphism group is the closure",
+                closure.automorphism_order
+            ));
+            extra.insert("interrupted".into(), true.into());
+            extra.insert("lower_bound".into(), 0.into());
+            return Ok((
+                optimal::pattern_of(&orbits, &vec![true; orbits.count()]),
+                false,
+            ));
+        };
+        target
     };
     let oracle = oracle::VerifierOracle::new(&target);
-    let stop = stop_condition(options);
     let mut report = |p: &SearchProgress| {
         if let Some(sink) = &options.progress {
             (sink.0)(p)

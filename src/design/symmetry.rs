@@ -30,11 +30,25 @@ use crate::solve::Lit;
 /// identity off that orbit. Together they generate the centraliser's
 /// orbit-preserving part.
 pub fn centralizer_elements(degree: usize, gens: &[Perm]) -> Vec<Perm> {
+    centralizer_elements_with(degree, gens, &|a| {
+        StabilizerChain::with_base(degree, gens, &[a])
+            .stabilizer_generators(1)
+            .to_vec()
+    })
+}
+
+/// [`centralizer_elements`] with the stabiliser generators of a point
+/// supplied by `stabilizer_of` (from a chain already built, which matters
+/// for huge groups: a fresh chain of Sym(380) took minutes).
+fn centralizer_elements_with(
+    degree: usize,
+    gens: &[Perm],
+    stabilizer_of: &dyn Fn(usize) -> Vec<Perm>,
+) -> Vec<Perm> {
     let mut found = Vec::new();
     for orbit in crate::group::orbits(degree, gens) {
         let a = orbit[0];
-        let stabilizer = StabilizerChain::with_base(degree, gens, &[a]);
-        let stab_gens = stabilizer.stabilizer_generators(1);
+        let stab_gens = stabilizer_of(a);
         for &b in &orbit[1..] {
             if stab_gens.iter().any(|s| s.apply(b) != b) {
                 continue;
@@ -85,11 +99,21 @@ pub fn normalizing_elements(target: &JointAction) -> Vec<Perm> {
     let (n, m) = (target.input_size(), target.output_size());
     let inputs: Vec<Perm> = target.pairs().iter().map(|p| p.input.clone()).collect();
     let outputs: Vec<Perm> = target.pairs().iter().map(|p| p.output.clone()).collect();
+    // G_a restricted to a's side is the stabiliser of a in that side's image.
+    let side_stabilizer = |point: usize, side: std::ops::Range<usize>| -> Vec<Perm> {
+        target
+            .chain()
+            .point_stabilizer(point)
+            .generators()
+            .iter()
+            .filter_map(|g| g.restrict(side.clone()))
+            .collect()
+    };
     let mut found = Vec::new();
-    for c in centralizer_elements(m, &outputs) {
+    for c in centralizer_elements_with(m, &outputs, &|a| side_stabilizer(n + a, n..n + m)) {
         found.push(Perm::disjoint_union(&Perm::identity(n), &c));
     }
-    for c in centralizer_elements(n, &inputs) {
+    for c in centralizer_elements_with(n, &inputs, &|a| side_stabilizer(a, 0..n)) {
         found.push(Perm::disjoint_union(&c, &Perm::identity(m)));
     }
     found
