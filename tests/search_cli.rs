@@ -73,3 +73,36 @@ fn d4_on_an_8x8_image_is_proved_by_the_connectivity_bound() {
         assert!(notes.contains("connectivity bound"), "{objective}: {notes}");
     }
 }
+
+#[test]
+fn ctrl_c_during_an_optimal_design_writes_the_best_pattern_and_exits_zero() {
+    // The closure of this pooling layer is a product of many symmetric
+    // groups; building its chain takes far longer than the signal's delay.
+    let dir = tempfile::tempdir().unwrap();
+    let instance = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/instances/families/d4-32x32-pool.json"
+    );
+    let out = dir.path().join("interrupted.json");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_paramshare"))
+        .args(["design", instance, "--method", "optimal", "-o"])
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let layer = read(&out);
+    assert_eq!(layer["optimal"], false);
+    assert_eq!(layer["interrupted"], true);
+    // Verified like every layer: no exact pattern exists for this instance.
+    assert_eq!(layer["exact"], false);
+    assert!(layer["automorphism_order"].is_string());
+}
