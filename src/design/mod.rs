@@ -412,7 +412,8 @@ fn impossibility_note(action: &JointAction, closure: &Verdict, witness: &Perm) -
     format!(
         "no pattern is exactly G-equivariant: {reason}; every G-invariant pattern also has the \
          automorphism that {} (inputs {}, outputs {}), and the closure has order {} > {}; \
-         this is the sparsest pattern whose automorphism group is the closure",
+         the search targets the closure instead (the sparsest pattern whose automorphism group \
+         is the closure; the optimal field says whether that was proved)",
         described.sentence,
         described.inputs,
         described.outputs,

@@ -93,9 +93,19 @@ fn centralizing_map(degree: usize, gens: &[Perm], a: usize, b: usize) -> Option<
     Some(Perm::from_images_unchecked(image))
 }
 
+/// Deeper chains get no centraliser symmetries (see [`normalizing_elements`]).
+const MAX_CHAIN_DEPTH: usize = 64;
+
 /// Normalising elements of `target` (joint permutations, inputs first):
 /// the centralisers of each side's action, trivial on the other side.
 pub fn normalizing_elements(target: &JointAction) -> Vec<Perm> {
+    if target.chain().depth() > MAX_CHAIN_DEPTH {
+        // A point stabiliser per orbit copies the chain's lower levels: for
+        // the closure of a pooling layer (a product of a hundred symmetric
+        // groups, ~1000 levels) that took minutes. The symmetries only speed
+        // the search up, and such centralisers are mostly trivial.
+        return Vec::new();
+    }
     let (n, m) = (target.input_size(), target.output_size());
     let inputs: Vec<Perm> = target.pairs().iter().map(|p| p.input.clone()).collect();
     let outputs: Vec<Perm> = target.pairs().iter().map(|p| p.output.clone()).collect();

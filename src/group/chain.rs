@@ -446,14 +446,21 @@ impl StabilizerChain {
     /// elements of the whole group and keeps non-trivial residues (they lie
     /// in G and fix the base points before the level where they stopped, so
     /// they belong to levels 1 to that level) until the orbit lengths
-    /// multiply to `order`, for at most [`KNOWN_ORDER_SIFTS`] elements.
+    /// multiply to `order`, or until [`KNOWN_ORDER_SIFTS`] elements in a row
+    /// leave the order unchanged (then the caller's deterministic check runs).
     fn sift_until_order(&mut self, order: &BigUint) {
         let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 1);
         let mut random = ProductReplacement::new(&self.generators, &mut rng);
-        for _ in 0..KNOWN_ORDER_SIFTS {
-            if self.order() >= *order {
+        let mut reached = self.order();
+        let mut idle = 0;
+        // Deep chains (a product of a hundred symmetric groups has ~1000
+        // levels) need more sifts than any fixed count; stop only after
+        // KNOWN_ORDER_SIFTS in a row that did not raise the order.
+        while idle < KNOWN_ORDER_SIFTS {
+            if reached >= *order {
                 return;
             }
+            idle += 1;
             let g = random.next(&mut rng);
             let mut word = Word::new();
             word.factors.push(g.images());
@@ -464,6 +471,11 @@ impl StabilizerChain {
             };
             let residue = word.to_perm(self.degree);
             self.add_strong_generator(residue, stop.min(1), stop);
+            let now = self.order();
+            if now > reached {
+                reached = now;
+                idle = 0;
+            }
         }
     }
 
