@@ -36,7 +36,6 @@ fn search(c: &mut Criterion) {
                         solver: SolverKind::Sat,
                         stop: &|| false,
                         progress: &mut ignore,
-                        connectivity_bound: true,
                     },
                 )
                 .expect("the search succeeds");

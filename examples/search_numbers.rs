@@ -61,7 +61,6 @@ fn main() {
                         solver,
                         stop: &stop,
                         progress: &mut ignore,
-                        connectivity_bound: true,
                     },
                 )
                 .expect("the search succeeds");

@@ -35,7 +35,6 @@ fn search(target: &JointAction, objective: Objective, solver: SolverKind) -> (Ve
             solver,
             stop: &|| false,
             progress: &mut ignore,
-            connectivity_bound: true,
         },
     )
     .unwrap();

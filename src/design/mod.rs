@@ -369,7 +369,6 @@ fn optimal_design(
             solver: options.solver,
             stop: &stop,
             progress: &mut report,
-            connectivity_bound: true,
         },
     )?;
     record_search(extra, options, &outcome.progress);
@@ -442,7 +441,6 @@ fn sparse_design(
             solver: options.solver,
             stop: &stop,
             progress: &mut report,
-            connectivity_bound: true,
         },
     )?;
     record_search(extra, options, &found.progress);

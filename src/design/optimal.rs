@@ -58,10 +58,6 @@ pub struct SearchSettings<'a> {
     pub stop: &'a dyn Fn() -> bool,
     /// Called after every round.
     pub progress: &'a mut dyn FnMut(&SearchProgress),
-    /// Whether the optimal search starts from the proved
-    /// [`connectivity_lower_bound`]; true except to cross-check that bound
-    /// against the cuts alone. The generating-set search ignores it.
-    pub connectivity_bound: bool,
 }
 
 /// The result: the chosen orbits and what was proved about them.
@@ -318,6 +314,19 @@ pub fn search_optimal(
     oracle: &dyn ExactnessOracle,
     settings: SearchSettings<'_>,
 ) -> Result<SearchOutcome, SearchError> {
+    search(orbits, target, oracle, settings, true)
+}
+
+/// [`search_optimal`], starting from the proved [`connectivity_lower_bound`]
+/// only if `connectivity_bound` (off only to cross-check that bound against
+/// the cuts alone, in tests).
+fn search(
+    orbits: &EdgeOrbits,
+    target: &JointAction,
+    oracle: &dyn ExactnessOracle,
+    settings: SearchSettings<'_>,
+    connectivity_bound: bool,
+) -> Result<SearchOutcome, SearchError> {
     let k = orbits.count();
     let weights = orbit_weights(orbits, settings.objective);
     let total: u64 = weights.iter().sum();
@@ -331,8 +340,7 @@ pub fn search_optimal(
         .iter()
         .fold(0u64, |g, &w| num_integer::gcd(g, w))
         .max(1);
-    let theory = settings
-        .connectivity_bound
+    let theory = connectivity_bound
         .then(|| connectivity_lower_bound(target, orbits, settings.objective))
         .flatten()
         .map(|bound| bound.div_ceil(step) * step);
@@ -393,12 +401,15 @@ pub fn search_optimal(
     )? {
         incumbent = found;
         progress.best = incumbent.1;
+    }
+    loop {
         if incumbent.1 <= progress.bound {
+            // Every exact pattern satisfies the cuts and the proved bound, and
+            // nothing cheaper than the incumbent does.
+            progress.best = incumbent.1;
             (settings.progress)(&progress);
             return finish(incumbent.0, incumbent.1, true, incumbent.1, progress);
         }
-    }
-    loop {
         if (settings.stop)() {
             return finish(incumbent.0, incumbent.1, false, progress.bound, progress);
         }
@@ -416,11 +427,7 @@ pub fn search_optimal(
         };
         progress.bound = progress.bound.max(proposal.cost);
         if incumbent.1 <= progress.bound {
-            // The solver proved nothing satisfying the cuts is cheaper than the
-            // incumbent, and every exact pattern satisfies them.
-            progress.best = incumbent.1;
-            (settings.progress)(&progress);
-            return finish(incumbent.0, incumbent.1, true, incumbent.1, progress);
+            continue; // the loop head returns the incumbent as proved
         }
         progress.iterations += 1;
         let check = oracle.check(&pattern_of(orbits, &proposal.chosen))?;
@@ -453,10 +460,6 @@ pub fn search_optimal(
                         if found.1 < incumbent.1 {
                             incumbent = found;
                             progress.best = incumbent.1;
-                        }
-                        if incumbent.1 <= progress.bound {
-                            (settings.progress)(&progress);
-                            return finish(incumbent.0, incumbent.1, true, incumbent.1, progress);
                         }
                     }
                 }

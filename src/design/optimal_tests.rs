@@ -54,7 +54,6 @@ fn run(target: &JointAction, objective: Objective, solver: SolverKind) -> Search
             solver,
             stop: &never,
             progress: &mut ignore,
-            connectivity_bound: true,
         },
     )
     .unwrap()
@@ -224,7 +223,7 @@ fn connectivity_bound_agrees_with_the_cuts_alone_on_small_images() {
                 let mut costs = Vec::new();
                 for connectivity_bound in [false, true] {
                     let mut ignore = |_: &SearchProgress| {};
-                    let found = search_optimal(
+                    let found = search(
                         &orbits,
                         &action,
                         &oracle,
@@ -233,8 +232,8 @@ fn connectivity_bound_agrees_with_the_cuts_alone_on_small_images() {
                             solver: SolverKind::Sat,
                             stop: &never,
                             progress: &mut ignore,
-                            connectivity_bound,
                         },
+                        connectivity_bound,
                     )
                     .unwrap();
                     assert!(found.optimal);

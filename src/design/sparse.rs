@@ -402,7 +402,6 @@ mod tests {
                 solver,
                 stop: &|| false,
                 progress: &mut ignore,
-                connectivity_bound: true,
             },
         )
         .unwrap()
