@@ -3,6 +3,7 @@
 //! Data flows one way: [`instance`] -> [`group`] / [`action`] (orbits) ->
 //! [`design`] (checked by [`verify`]) -> [`layer`] (export).
 pub mod action;
+pub mod background;
 pub mod batch;
 pub mod design;
 pub mod export;

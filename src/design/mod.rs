@@ -309,18 +309,10 @@ fn closure_action_until(
     stop: &dyn Fn() -> bool,
 ) -> Option<JointAction> {
     let (action, closure) = (action.clone(), closure.clone());
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        // The receiver is gone only if the caller stopped waiting.
-        let _ = sender.send(closure_action(&action, &closure));
-    });
-    loop {
-        match receiver.recv_timeout(Duration::from_millis(10)) {
-            Ok(target) => return Some(target),
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) if !stop() => continue,
-            Err(_) => return None,
-        }
-    }
+    let joined =
+        crate::background::run_unless_stopped(move || closure_action(&action, &closure), stop)?;
+    // A panic building the chain is a bug, not a stop: raise it here.
+    Some(joined.unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
 }
 
 /// The optimal design: the tying matrix and whether its optimality was proved.

@@ -61,18 +61,13 @@ impl MinCostSolver for IlpSolver {
         // microlp cannot be interrupted: solve on a thread and poll `stop`;
         // an abandoned solve finishes in the background (or with the process).
         let (weights, clauses, lower) = (self.weights.clone(), self.clauses.clone(), self.lower);
-        let worker = std::thread::spawn(move || solve_program(&weights, &clauses, lower));
-        while !worker.is_finished() {
-            if stop() {
-                return Ok(Outcome::Stopped {
-                    lower_bound: self.lower,
-                });
-            }
-            std::thread::sleep(POLL);
-        }
-        let answer = worker
-            .join()
-            .map_err(|_| SolveError::Ilp("the solver thread panicked".into()))?;
+        let work = move || solve_program(&weights, &clauses, lower);
+        let Some(joined) = crate::background::run_unless_stopped(work, stop) else {
+            return Ok(Outcome::Stopped {
+                lower_bound: self.lower,
+            });
+        };
+        let answer = joined.map_err(|_| SolveError::Ilp("the solver thread panicked".into()))?;
         let Some(chosen) = answer? else {
             self.infeasible = true;
             return Ok(Outcome::Infeasible);
@@ -95,9 +90,6 @@ const ILP_ENGINE: fn(good_lp::variable::UnsolvedProblem) -> good_lp::solvers::hi
 const ILP_ENGINE: fn(
     good_lp::variable::UnsolvedProblem,
 ) -> good_lp::solvers::microlp::MicroLpProblem = good_lp::microlp;
-
-/// How often a running solve checks the stop condition.
-const POLL: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// Solves the integer program: the chosen variables, or `None` when infeasible.
 fn solve_program(
