@@ -97,18 +97,7 @@ impl JointAction {
     /// Builds the action from generator pairs (each side a permutation of
     /// the right degree; the instance reader checks that).
     pub fn new(input_size: usize, output_size: usize, pairs: Vec<GeneratorPair>) -> JointAction {
-        let joint: Vec<Perm> = pairs
-            .iter()
-            .map(|p| Perm::disjoint_union(&p.input, &p.output))
-            .collect();
-        let chain = StabilizerChain::new(input_size + output_size, &joint);
-        JointAction {
-            input_size,
-            output_size,
-            pairs,
-            joint,
-            chain,
-        }
+        Self::with_chain(input_size, output_size, pairs, StabilizerChain::new)
     }
 
     /// Like [`JointAction::new`] for a group whose order is known exactly
@@ -121,12 +110,23 @@ impl JointAction {
         pairs: Vec<GeneratorPair>,
         order: &BigUint,
     ) -> JointAction {
+        Self::with_chain(input_size, output_size, pairs, |degree, joint| {
+            StabilizerChain::with_base_and_order(degree, joint, &[], order)
+        })
+    }
+
+    /// The action with its chain made by `chain_of(degree, joint generators)`.
+    fn with_chain(
+        input_size: usize,
+        output_size: usize,
+        pairs: Vec<GeneratorPair>,
+        chain_of: impl FnOnce(usize, &[Perm]) -> StabilizerChain,
+    ) -> JointAction {
         let joint: Vec<Perm> = pairs
             .iter()
             .map(|p| Perm::disjoint_union(&p.input, &p.output))
             .collect();
-        let chain =
-            StabilizerChain::with_base_and_order(input_size + output_size, &joint, &[], order);
+        let chain = chain_of(input_size + output_size, &joint);
         JointAction {
             input_size,
             output_size,
