@@ -426,8 +426,10 @@ fn sparse_design(
             (sink.0)(p)
         }
     };
+    let orbits = action.edge_orbits();
     let found = sparse::minimum_generating_set(
         action,
+        &orbits,
         SearchSettings {
             objective: Objective::Parameters,
             solver: options.solver,
@@ -480,7 +482,6 @@ fn sparse_design(
             )
         });
     }
-    let orbits = action.edge_orbits();
     Ok(optimal::pattern_of(
         &orbits,
         &sparse::sparse_orbits(action, &orbits, &h),

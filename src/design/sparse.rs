@@ -205,9 +205,11 @@ fn random_generating_set(
     best.map(|(chosen, cost, _)| (chosen, cost))
 }
 
-/// Finds a smallest symmetric generating set of G<N,M>.
+/// Finds a smallest symmetric generating set of G<N,M>; `orbits` are its edge
+/// orbits (ties between smallest sets go to the sparsest pattern on them).
 pub fn minimum_generating_set(
     action: &JointAction,
+    orbits: &EdgeOrbits,
     settings: SearchSettings<'_>,
 ) -> Result<GeneratingSet, SearchError> {
     let order = action.order();
@@ -238,9 +240,8 @@ pub fn minimum_generating_set(
     }
     // An incumbent first: when it meets the group-theoretic bound it is a
     // smallest set of all of G (listed or not), and no solver call is needed.
-    let orbits = action.edge_orbits();
     let pattern_size = |h: &[Perm]| {
-        sparse_orbits(action, &orbits, h)
+        sparse_orbits(action, orbits, h)
             .iter()
             .filter(|&&c| c)
             .count()
@@ -397,6 +398,7 @@ mod tests {
         let mut ignore = |_: &SearchProgress| {};
         minimum_generating_set(
             action,
+            &action.edge_orbits(),
             SearchSettings {
                 objective: crate::design::Objective::Parameters,
                 solver,
