@@ -239,7 +239,8 @@ pub fn minimum_generating_set(
         return done(Vec::new(), true, 0, progress);
     }
     // An incumbent first: when it meets the group-theoretic bound it is a
-    // smallest set of all of G (listed or not), and no solver call is needed.
+    // smallest set of all of G (listed or not), and the loop returns it
+    // before any solver call.
     let pattern_size = |h: &[Perm]| {
         sparse_orbits(action, orbits, h)
             .iter()
@@ -247,13 +248,8 @@ pub fn minimum_generating_set(
             .count()
     };
     let incumbent = random_generating_set(&candidates, &order, degree, &pattern_size);
-    if let Some((chosen, cost)) = &incumbent {
+    if let Some((_, cost)) = &incumbent {
         progress.best = *cost;
-        if *cost <= progress.bound {
-            (settings.progress)(&progress);
-            let bound = progress.bound;
-            return done(chosen.clone(), true, bound, progress);
-        }
     }
     let mut solver = new_solver(settings.solver, weights)?;
     solver.raise_lower_bound(progress.bound)?;
@@ -270,6 +266,13 @@ pub fn minimum_generating_set(
         None => fallback(action, &candidates, progress),
     };
     loop {
+        if let Some((chosen, _)) = incumbent.as_ref().filter(|(_, c)| *c <= progress.bound) {
+            // Every generating set satisfies the cuts and the proved bound, and
+            // nothing smaller than the incumbent does.
+            (settings.progress)(&progress);
+            let bound = progress.bound;
+            return done(chosen.clone(), true, bound, progress);
+        }
         if (settings.stop)() {
             return stopped(progress);
         }
@@ -288,12 +291,11 @@ pub fn minimum_generating_set(
         progress.iterations += 1;
         if candidates.listed {
             progress.bound = progress.bound.max(proposal.cost);
-            if let Some((chosen, cost)) = incumbent.as_ref().filter(|(_, c)| *c <= progress.bound) {
-                // Nothing smaller satisfies the cuts, and every generating set does.
-                progress.best = *cost;
-                (settings.progress)(&progress);
-                let bound = progress.bound;
-                return done(chosen.clone(), true, bound, progress);
+            if incumbent
+                .as_ref()
+                .is_some_and(|(_, c)| *c <= progress.bound)
+            {
+                continue; // the loop head returns the incumbent as proved
             }
         }
         let chosen: Vec<usize> = (0..proposal.chosen.len())
