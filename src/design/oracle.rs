@@ -310,17 +310,21 @@ mod tests {
                 output: shift,
             }],
         );
-        // Edges (n, n) and (n, n + 2): two components {0, 2} and {1, 3} on each side.
-        let mut data = vec![-1; 16];
-        for n in 0..4 {
-            data[n * 4 + n] = 0;
-            data[((n + 2) % 4) * 4 + n] = 1;
-        }
-        let tying = Tying {
-            rows: 4,
-            cols: 4,
-            data,
+        // Colour 0 on (n, n), colour 1 on (n, n + step mod 4), inputs n, outputs m.
+        let two_diagonals = |step: usize| {
+            let mut data = vec![-1; 16];
+            for n in 0..4 {
+                data[n * 4 + n] = 0;
+                data[((n + step) % 4) * 4 + n] = 1;
+            }
+            Tying {
+                rows: 4,
+                cols: 4,
+                data,
+            }
         };
+        // Step 2: two components {0, 2} and {1, 3} on each side.
+        let tying = two_diagonals(2);
         let swaps = component_swaps(&tying, &c4);
         assert!(!swaps.is_empty());
         let all = BruteForceOracle::all_automorphisms(&tying);
@@ -328,17 +332,8 @@ mod tests {
             assert!(all.contains(s), "{s} is not an automorphism");
             assert!(!c4.chain().contains(s));
         }
-        // The connected pattern (edges (n, n) and (n, n + 1)) has none.
-        let mut data = vec![-1; 16];
-        for n in 0..4 {
-            data[n * 4 + n] = 0;
-            data[((n + 1) % 4) * 4 + n] = 1;
-        }
-        let connected = Tying {
-            rows: 4,
-            cols: 4,
-            data,
-        };
+        // Step 1 is connected: no swaps.
+        let connected = two_diagonals(1);
         assert!(component_swaps(&connected, &c4).is_empty());
         assert!(twin_swaps(&connected, &c4).is_empty());
     }
