@@ -20,7 +20,7 @@ cat > "$readme" <<'EOF'
 # Bundled instances
 
 Made by `instances/regenerate.sh` with `paramshare instance` (do not edit by
-hand: change the script and rerun it). Format: ../FORMATS.md (instance).
+hand: change the script and rerun it). Format: [docs/FORMATS.md](../docs/FORMATS.md#instance).
 Each line: file, inputs N x outputs M, the group order (computed by
 `paramshare info`), and what the instance is. The top level holds only the
 paper's small examples (other test suites run every method on each of
