@@ -5,6 +5,7 @@
 pub mod action;
 pub mod background;
 pub mod batch;
+pub mod budget;
 pub mod design;
 pub mod export;
 pub mod group;
