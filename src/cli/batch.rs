@@ -145,7 +145,9 @@ impl BatchProgress for Bars {
         if row.status != RowStatus::Ok {
             let line = format!(
                 "paramshare: {} ({}): {}",
-                row.instance, row.method, row.error
+                super::output::escape_controls(&row.instance),
+                row.method,
+                super::output::escape_controls(&row.error)
             );
             if self.hidden {
                 eprintln!("{line}");

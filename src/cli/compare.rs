@@ -42,9 +42,9 @@ pub fn run(args: CompareArgs) -> Result<i32, Failure> {
         .map_err(|e| Failure::failed(format!("cannot start the workers: {e}")))?;
     let names: Vec<&str> = methods.iter().map(|m| m.name()).collect();
     sort_rows(&mut rows, &names);
-    print!("{}", comparison_table(&rows));
+    super::output::write_stdout(format_args!("{}", comparison_table(&rows)))?;
     for line in failure_lines(&rows) {
-        eprintln!("paramshare: {line}");
+        eprintln!("paramshare: {}", super::output::escape_controls(&line));
     }
     let failed = rows.iter().any(|r| r.status != RowStatus::Ok);
     Ok(if failed {

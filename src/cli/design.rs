@@ -162,7 +162,7 @@ pub fn run(args: DesignArgs) -> Result<i32, Failure> {
         .write(&layer, inst.channels, args.output.as_deref())?;
     if let Some(notes) = layer.extra.get("notes").and_then(|v| v.as_array()) {
         for note in notes.iter().filter_map(|n| n.as_str()) {
-            eprintln!("paramshare: note: {note}");
+            eprintln!("paramshare: note: {}", super::output::escape_controls(note));
         }
     }
     Ok(0)

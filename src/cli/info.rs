@@ -1,6 +1,6 @@
 //! `paramshare info`: sizes, group order, orbits, freeness and a verdict for an instance.
 
-use super::output::{read_instance, Failure};
+use super::output::{outln, read_instance, Failure};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -27,25 +27,25 @@ pub fn run(args: InfoArgs) -> Result<i32, Failure> {
     let free_out = action.is_free_on_outputs();
     let trivial_in = action.trivial_on_inputs();
     let trivial_out = action.trivial_on_outputs();
-    println!("instance:        {}", inst.name);
+    outln!("instance:        {}", inst.name);
     if !inst.description.is_empty() {
-        println!("description:     {}", inst.description);
+        outln!("description:     {}", inst.description);
     }
-    println!("inputs N:        {}", inst.input_size);
-    println!("outputs M:       {}", inst.output_size);
-    println!("generators:      {}", inst.generators.len());
-    println!("group order:     {order}");
-    println!("orbits on N:     {}", action.input_orbits().len());
-    println!("orbits on M:     {}", action.output_orbits().len());
+    outln!("inputs N:        {}", inst.input_size);
+    outln!("outputs M:       {}", inst.output_size);
+    outln!("generators:      {}", inst.generators.len());
+    outln!("group order:     {order}");
+    outln!("orbits on N:     {}", action.input_orbits().len());
+    outln!("orbits on M:     {}", action.output_orbits().len());
     match &edge_orbits {
-        Ok(orbits) => println!(
+        Ok(orbits) => outln!(
             "orbits on N x M: {} (dense design parameters)",
             orbits.count()
         ),
-        Err(too_large) => println!("orbits on N x M: not computed: {too_large}"),
+        Err(too_large) => outln!("orbits on N x M: not computed: {too_large}"),
     }
-    println!("free on N:       {}", if free_in { "yes" } else { "no" });
-    println!("free on M:       {}", if free_out { "yes" } else { "no" });
+    outln!("free on N:       {}", if free_in { "yes" } else { "no" });
+    outln!("free on M:       {}", if free_out { "yes" } else { "no" });
     let n = inst.input_size;
     let describe = |g: &paramshare::perm::Perm| {
         let inputs = g.restrict(0..n).map(|p| p.to_string()).unwrap_or_default();
@@ -56,11 +56,11 @@ pub fn run(args: InfoArgs) -> Result<i32, Failure> {
         format!("inputs {inputs}, outputs {outputs}")
     };
     if let Some(g) = trivial_in.first() {
-        println!("verdict:         no exact pattern exists: an element fixes every input and moves outputs ({})", describe(g));
+        outln!("verdict:         no exact pattern exists: an element fixes every input and moves outputs ({})", describe(g));
     } else if let Some(g) = trivial_out.first() {
-        println!("verdict:         no exact pattern exists: an element fixes every output and moves inputs ({})", describe(g));
+        outln!("verdict:         no exact pattern exists: an element fixes every output and moves inputs ({})", describe(g));
     } else {
-        println!("verdict:         G acts faithfully on both sides; whether an exact pattern exists is decided by the dense design's automorphism group (paramshare design --method dense)");
+        outln!("verdict:         G acts faithfully on both sides; whether an exact pattern exists is decided by the dense design's automorphism group (paramshare design --method dense)");
     }
     Ok(0)
 }
