@@ -249,6 +249,7 @@ pub fn design_layer(
         closure_order: None,
         exact: None,
         optimal,
+        bias_tying: crate::layer::bias_tying_of(instance.output_size, &instance.generators),
         extra,
     };
     verdict.fill(&mut layer);
