@@ -474,9 +474,8 @@ fn write_safetensors(
         "tying": {"dtype": "I32", "shape": [rows, cols], "data_offsets": [bias_bytes, bias_bytes + data_bytes]},
     });
     let mut header = header.to_string().into_bytes();
-    while header.len() % 8 != 0 {
-        header.push(b' ');
-    }
+    let padded = header.len().div_ceil(8) * 8;
+    header.resize(padded, b' ');
     out.write_all(&(header.len() as u64).to_le_bytes())?;
     out.write_all(&header)?;
     out.write_all(&bias)?;
