@@ -5,6 +5,7 @@
 //! a [`Layer`] with every field FORMATS.md asks for.
 pub mod bench_cases;
 pub mod connectivity;
+pub mod cover;
 mod dense;
 pub mod optimal;
 pub mod oracle;
