@@ -37,6 +37,10 @@ use crate::solve::{new_solver, Lit, Outcome, SolveError, SolverKind};
 /// added in all (shared among the round's witnesses, at least one each).
 const CUT_IMAGE_BUDGET: usize = 64;
 
+/// Most orbit applications spent on one witness's cut images (a cut can
+/// hold half of a million orbits; its images are an optimisation).
+const CUT_IMAGE_WORK: usize = 1 << 22;
+
 /// A snapshot of a running search, for progress display.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SearchProgress {
@@ -367,13 +371,11 @@ fn search(
         solver.raise_lower_bound(bound)?;
         progress.bound = bound;
     }
-    let normalizing = symmetry::normalizing_elements(target);
-    let q = symmetry::induced_group(&normalizing, orbits);
-    for clause in symmetry::breaking_clauses(&q) {
+    let symmetries = symmetry::normalizing_symmetries(target);
+    let on_orbits = symmetry::EdgeOrbitAction::new(orbits);
+    for clause in symmetry::breaking_clauses(&symmetries, &on_orbits, settings.stop) {
         solver.add_clause(&clause);
     }
-    let mut conjugators: Vec<Perm> = q.generators().to_vec();
-    conjugators.extend(q.generators().iter().map(Perm::inverse));
     for t in side_transpositions(target) {
         let moved = moved_orbits(&t, orbits);
         if !moved.is_empty() {
@@ -478,13 +480,21 @@ fn search(
                             "witness {pi} fixes every edge orbit, so it lies in the closure"
                         )));
                     }
-                    let mut extra = conjugators.clone();
-                    if symmetry::normalizes(pi, target) {
-                        let q_pi = symmetry::orbit_action(pi, orbits);
-                        extra.push(q_pi.inverse());
-                        extra.push(q_pi);
-                    }
-                    for image in symmetry::cut_images(&moved, &extra, images_each) {
+                    // A witness normalising the target maps cuts to cuts as well.
+                    let extra: Vec<Perm> = if symmetry::normalizes(pi, target) {
+                        vec![pi.clone(), pi.inverse()]
+                    } else {
+                        Vec::new()
+                    };
+                    let images = symmetry::cut_images(
+                        &moved,
+                        &symmetries,
+                        &extra,
+                        &on_orbits,
+                        images_each,
+                        CUT_IMAGE_WORK,
+                    );
+                    for image in images {
                         let clause: Vec<Lit> =
                             image.iter().map(|&o| Lit::pos(o as usize)).collect();
                         solver.add_clause(&clause);
