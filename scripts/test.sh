@@ -2,7 +2,20 @@
 # The project's one test command: every target (unit, integration, examples,
 # benches compiled as tests) and then the doc tests, which --all-targets skips.
 # Used by .ci/run and quoted in the README.
+#
+# Usage: scripts/test.sh [--install-oracles] [CARGO TEST OPTIONS]
+# It passes only when it tested: the oracles the tests compare against must
+# be installed (scripts/oracles.sh names what is missing and how to install
+# it; --install-oracles installs them first), and PARAMSHARE_REQUIRE_ORACLES=1
+# makes every oracle comparison fail, never skip, without its oracle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = --install-oracles ]; then
+    shift
+    scripts/oracles.sh --install
+else
+    scripts/oracles.sh
+fi
+export PARAMSHARE_REQUIRE_ORACLES=1
 cargo test --workspace --all-targets "$@"
 cargo test --workspace --doc "$@"

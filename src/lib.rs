@@ -15,5 +15,6 @@ pub mod layer;
 pub mod perm;
 pub mod render;
 pub mod solve;
+pub mod terminal;
 pub mod tied;
 pub mod verify;

@@ -34,6 +34,7 @@ impl ExportArgs {
         channels: Channels,
         path: Option<&Path>,
     ) -> Result<(), Failure> {
+        let path = path.filter(|p| !super::output::is_standard_stream(p));
         let expansion = if self.expand_channels {
             ChannelExpansion::from_channels(channels)
         } else {
