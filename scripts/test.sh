@@ -17,5 +17,13 @@ else
     scripts/oracles.sh
 fi
 export PARAMSHARE_REQUIRE_ORACLES=1
+
+# The library without its default `cli` feature stays light (issue 14: at
+# most 110 crates, paramshare included).
+crates=$(cargo tree --offline -e normal --no-default-features --prefix none | sed 's/ (\*)//' | sort -u | wc -l)
+if [ "$crates" -gt 110 ]; then
+    echo "the library without default features pulls $crates crates (at most 110): cargo tree -e normal --no-default-features" >&2
+    exit 1
+fi
 cargo test --workspace --all-targets "$@"
 cargo test --workspace --doc "$@"
