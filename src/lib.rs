@@ -11,6 +11,8 @@
 pub mod action;
 pub mod background;
 pub mod batch;
+#[cfg(feature = "burn")]
+pub mod burn;
 pub mod design;
 pub mod export;
 pub mod group;

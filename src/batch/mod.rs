@@ -91,6 +91,8 @@ pub struct DesignSettings {
     pub objective: Objective,
     /// Each search stops after this long with the best pattern found (`optimal: false`).
     pub time_limit: Option<Duration>,
+    /// Optimal designs read every input and feed every output (`--cover`).
+    pub cover: bool,
 }
 
 impl DesignSettings {
@@ -99,6 +101,7 @@ impl DesignSettings {
         let mut options = DesignOptions::new(method);
         options.objective = self.objective;
         options.time_limit = self.time_limit;
+        options.cover = self.cover;
         options
     }
 }
@@ -387,7 +390,13 @@ fn reusable_layer(
 ) -> Option<Layer> {
     let layer = Layer::read(path).ok()?;
     let same_objective = job.method != Method::Optimal
-        || layer.objective.as_deref() == Some(options.objective.name());
+        || (layer.objective.as_deref() == Some(options.objective.name())
+            && layer
+                .extra
+                .get("cover")
+                .and_then(|c| c.as_bool())
+                .unwrap_or(false)
+                == options.cover);
     (layer.method == job.method.name()
         && same_objective
         && layer.input_size == instance.input_size

@@ -73,6 +73,10 @@ pub struct BatchArgs {
     /// Expand each instance's channels in the npy/safetensors/coo exports.
     #[arg(long)]
     expand_channels: bool,
+    /// Optimal designs must read every input and feed every output (see
+    /// `design --help`); the summaries count unread inputs and dead outputs.
+    #[arg(long)]
+    cover: bool,
     /// No progress bars (they are also hidden when standard error is not a terminal).
     #[arg(long)]
     quiet: bool,
@@ -173,8 +177,8 @@ fn write_reports(out: &Path, rows: &mut [SummaryRow], methods: &[&str]) -> Resul
     })
 }
 
-/// The design settings from `--objective` and `--time-limit`.
-pub fn design_settings(objective: &str, time_limit: Option<f64>) -> DesignSettings {
+/// The design settings from `--objective`, `--time-limit` and `--cover`.
+pub fn design_settings(objective: &str, time_limit: Option<f64>, cover: bool) -> DesignSettings {
     DesignSettings {
         objective: if objective == "parameters" {
             Objective::Parameters
@@ -182,6 +186,7 @@ pub fn design_settings(objective: &str, time_limit: Option<f64>) -> DesignSettin
             Objective::Edges
         },
         time_limit: time_limit.map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9))),
+        cover,
     }
 }
 
@@ -223,7 +228,7 @@ pub fn run(args: BatchArgs) -> Result<i32, Failure> {
         formats: args.format.clone(),
         expand_channels: args.expand_channels,
         threads,
-        design: design_settings(&args.objective, args.time_limit),
+        design: design_settings(&args.objective, args.time_limit, args.cover),
     });
     let control = Arc::new(BatchControl::default());
     let rows = Arc::new(Mutex::new(Vec::new()));
