@@ -503,7 +503,7 @@ fn cases() -> Vec<Case> {
                 "tying",
                 "[[0, 1, 3, 4], [4, 0, 1, 3], [3, 4, 0, 1], [1, 3, 4, 0]]",
             )]),
-            "tying: parameter 2 is never used; indices must be exactly 0..5",
+            "tying: parameter 2 is never used; indices must be exactly 0..4",
         ),
         layer_case(
             "layer: one huge tying index (would need 2^31 flags)",
@@ -511,7 +511,7 @@ fn cases() -> Vec<Case> {
                 "tying",
                 "[[0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1], [1, 2, 3, 2147483646]]",
             )]),
-            "tying: parameter 4 is never used; indices must be exactly 0..2147483647",
+            "tying: parameter 4 is never used; indices must be exactly 0..2147483646",
         ),
         layer_case(
             "layer: parameters disagrees with tying",

@@ -93,6 +93,8 @@ pub struct DesignSettings {
     pub time_limit: Option<Duration>,
     /// `--memory-limit` in bytes, for the whole process (default: the machine's limits).
     pub memory_limit: Option<u64>,
+    /// Optimal designs read every input and feed every output (`--cover`).
+    pub cover: bool,
 }
 
 impl DesignSettings {
@@ -104,6 +106,7 @@ impl DesignSettings {
         if let Some(bytes) = self.memory_limit {
             options.memory = crate::budget::MemoryBudget::with_limit(bytes);
         }
+        options.cover = self.cover;
         options
     }
 }
@@ -392,7 +395,13 @@ fn reusable_layer(
 ) -> Option<Layer> {
     let layer = Layer::read(path).ok()?;
     let same_objective = job.method != Method::Optimal
-        || layer.objective.as_deref() == Some(options.objective.name());
+        || (layer.objective.as_deref() == Some(options.objective.name())
+            && layer
+                .extra
+                .get("cover")
+                .and_then(|c| c.as_bool())
+                .unwrap_or(false)
+                == options.cover);
     (layer.method == job.method.name()
         && same_objective
         && layer.input_size == instance.input_size

@@ -80,6 +80,10 @@ pub struct BatchArgs {
     /// Expand each instance's channels in the npy/safetensors/coo exports.
     #[arg(long)]
     expand_channels: bool,
+    /// Optimal designs must read every input and feed every output (see
+    /// `design --help`); the summaries count unread inputs and dead outputs.
+    #[arg(long)]
+    cover: bool,
     /// No progress bars (they are also hidden when standard error is not a terminal).
     #[arg(long)]
     quiet: bool,
@@ -152,7 +156,9 @@ impl BatchProgress for Bars {
         if row.status != RowStatus::Ok {
             let line = format!(
                 "paramshare: {} ({}): {}",
-                row.instance, row.method, row.error
+                super::output::escape_controls(&row.instance),
+                row.method,
+                super::output::escape_controls(&row.error)
             );
             if self.hidden {
                 eprintln!("{line}");
@@ -178,10 +184,11 @@ fn write_reports(out: &Path, rows: &mut [SummaryRow], methods: &[&str]) -> Resul
     })
 }
 
-/// The design settings from `--objective` and `--time-limit`.
+/// The design settings from `--objective`, `--time-limit`, `--cover` and `--memory-limit`.
 pub fn design_settings(
     objective: &str,
     time_limit: Option<f64>,
+    cover: bool,
     memory_limit: Option<u64>,
 ) -> DesignSettings {
     DesignSettings {
@@ -191,6 +198,7 @@ pub fn design_settings(
             Objective::Edges
         },
         time_limit: time_limit.map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9))),
+        cover,
         memory_limit,
     }
 }
@@ -233,7 +241,12 @@ pub fn run(args: BatchArgs) -> Result<i32, Failure> {
         formats: args.format.clone(),
         expand_channels: args.expand_channels,
         threads,
-        design: design_settings(&args.objective, args.time_limit, args.memory_limit),
+        design: design_settings(
+            &args.objective,
+            args.time_limit,
+            args.cover,
+            args.memory_limit,
+        ),
     });
     let control = Arc::new(BatchControl::default());
     let rows = Arc::new(Mutex::new(Vec::new()));

@@ -5,6 +5,7 @@
 //! a [`Layer`] with every field FORMATS.md asks for.
 pub mod bench_cases;
 pub mod connectivity;
+pub mod cover;
 mod dense;
 pub mod optimal;
 pub mod oracle;
@@ -89,6 +90,9 @@ pub struct DesignOptions {
     pub time_limit: Option<Duration>,
     /// Sparse design: add the identity to H (makes <H H^-1> = G).
     pub with_identity: bool,
+    /// Optimal design: only patterns in which every input is read and every
+    /// output reads (see [`cover`]); dense and sparse designs always are.
+    pub cover: bool,
     /// Searches stop soon after this flag is set (Ctrl-C).
     pub interrupt: Option<Arc<AtomicBool>>,
     /// Called after every search round.
@@ -117,6 +121,7 @@ impl DesignOptions {
             solver: SolverKind::default(),
             time_limit: None,
             with_identity: false,
+            cover: false,
             interrupt: None,
             progress: None,
             memory: MemoryBudget::from_machine(),
@@ -462,17 +467,25 @@ fn optimal_design(
             (sink.0)(p)
         }
     };
-    let outcome = optimal::search_optimal(
-        &orbits,
-        &target,
-        &oracle,
-        SearchSettings {
-            objective: options.objective,
-            solver: options.solver,
-            stop: &stop,
-            progress: &mut report,
-        },
-    )?;
+    let settings = SearchSettings {
+        objective: options.objective,
+        solver: options.solver,
+        stop: &stop,
+        progress: &mut report,
+    };
+    let outcome = if options.cover {
+        extra.insert("cover".into(), true.into());
+        notes.push(
+            "--cover: the search ranged over exact patterns that read every input and feed \
+             every output; optimal and lower_bound refer to those (every cut and bound holds \
+             for all exact patterns, so they hold for covering ones)"
+                .into(),
+        );
+        let cover = cover::Cover::new(&orbits);
+        optimal::search_optimal_covering(&orbits, &target, &oracle, settings, &cover)?
+    } else {
+        optimal::search_optimal(&orbits, &target, &oracle, settings)?
+    };
     record_search(extra, options, &outcome.progress);
     extra.insert("lower_bound".into(), outcome.lower_bound.into());
     if outcome.optimal && outcome.connectivity_bound == Some(outcome.cost) {
