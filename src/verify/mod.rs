@@ -20,8 +20,6 @@ mod witness;
 
 pub use dreadnaut::write_dreadnaut;
 pub use graph::{graph_instance, parse_edge_list, EdgeListError, GraphEdges};
-pub use partition::{Backtrack, Partition};
-pub use refine::{Mismatch, Refiner};
 pub use search::{SearchResult, SearchStats};
 pub use structure::Structure;
 pub use twins::Twins;
@@ -100,7 +98,8 @@ pub fn automorphisms_of_known(
 
 /// Like [`automorphisms`] without the twin reduction: the search discovers
 /// the symmetric groups on twin classes one transposition at a time (slow
-/// on pooling layers). For cross-checks.
+/// on pooling layers). For cross-checks in tests (feature `internal-testing`).
+#[cfg(any(test, feature = "internal-testing"))]
 pub fn automorphisms_unreduced(
     structure: &Structure,
     known: &[Perm],
