@@ -10,7 +10,6 @@
 //! the verdict fields of a layer file, including the closure (the
 //! automorphism group of the dense design).
 mod dreadnaut;
-mod graph;
 mod partition;
 mod refine;
 mod search;
@@ -19,7 +18,6 @@ mod twins;
 mod witness;
 
 pub use dreadnaut::write_dreadnaut;
-pub use graph::{graph_instance, parse_edge_list, EdgeListError, GraphEdges};
 pub use search::{SearchResult, SearchStats};
 pub use structure::Structure;
 pub use twins::Twins;
