@@ -6,9 +6,10 @@
 //! [`JointAction::joint_generators`]. [`automorphisms`] computes the group by
 //! individualisation and refinement (the `search` module), seeded with a known
 //! subgroup, after reducing twin points to one point per class ([`Twins`]);
-//! [`verify_exact`] compares it with G<N,M>; [`verify_layer`] fills
-//! the verdict fields of a layer file, including the closure (the
-//! automorphism group of the dense design).
+//! [`verify_exact`] compares it with G<N,M>; [`verify_layer`] also
+//! verifies the closure (the automorphism group of the dense design). The
+//! verifier knows tying matrices ([`crate::tying`]), not layer files: the
+//! design writes its verdicts into a layer (`design::record_verdict`).
 mod dreadnaut;
 mod partition;
 mod refine;
@@ -25,8 +26,8 @@ pub use witness::{choose_witness, describe_witness, readable_witness, WitnessDes
 
 use crate::action::JointAction;
 use crate::group::StabilizerChain;
-use crate::layer::{Layer, Tying};
 use crate::perm::Perm;
+use crate::tying::Tying;
 use num_bigint::BigUint;
 
 /// Why a verification could not be carried out.
@@ -246,16 +247,6 @@ impl LayerVerdict {
     /// Whether some G-invariant pattern is exact (the closure equals G).
     pub fn exact_possible(&self) -> bool {
         self.closure.is_exact()
-    }
-
-    /// Writes `automorphism_order`, `closure_order` and `exact` into `layer`.
-    pub fn fill(&self, layer: &mut Layer) {
-        // the order of the group the generators generate, recomputed: a
-        // layer whose group_order was edited is not written back as is
-        layer.group_order = self.pattern.group_order.to_string();
-        layer.automorphism_order = Some(self.pattern.automorphism_order.to_string());
-        layer.closure_order = Some(self.closure.automorphism_order.to_string());
-        layer.exact = Some(self.pattern.is_exact());
     }
 }
 
