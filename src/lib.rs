@@ -11,6 +11,7 @@
 pub mod action;
 pub mod background;
 pub mod batch;
+pub mod budget;
 #[cfg(feature = "burn")]
 pub mod burn;
 pub mod design;

@@ -609,6 +609,10 @@ fn run_case(case: &Case, command: Command_, scratch: &Path) -> Outcome {
     if !matches!(command, Command_::Info | Command_::Compare) {
         cmd.arg("-o").arg(&out_path);
     }
+    if command == Command_::Design {
+        // A fixed budget keeps the too-large message the same on every machine.
+        cmd.args(["--memory-limit", "16G"]);
+    }
     cmd.timeout(std::time::Duration::from_secs(60));
     let output = cmd.output().unwrap();
     let leftovers: Vec<String> = std::fs::read_dir(&out_dir)
