@@ -9,6 +9,7 @@ pub mod cover;
 mod dense;
 pub mod optimal;
 pub mod oracle;
+pub mod spanning;
 pub mod sparse;
 pub mod symmetry;
 
@@ -471,7 +472,7 @@ fn optimal_design(
         };
         target
     };
-    let oracle = oracle::VerifierOracle::new(&target);
+    let oracle = oracle::VerifierOracle::with_stop(&target, &stop);
     let mut report = |p: &SearchProgress| {
         if let Some(sink) = &options.progress {
             (sink.0)(p)
