@@ -9,7 +9,7 @@ use std::path::Path;
 mod stream;
 
 /// The fields FORMATS.md defines; any other field of a layer file is kept in [`Layer::extra`].
-const STANDARD_FIELDS: [&str; 15] = [
+const STANDARD_FIELDS: [&str; 17] = [
     "format",
     "instance",
     "method",
@@ -25,6 +25,8 @@ const STANDARD_FIELDS: [&str; 15] = [
     "closure_order",
     "exact",
     "optimal",
+    "lower_bound",
+    "proof",
 ];
 
 /// The format tag written in every layer file.
@@ -91,6 +93,12 @@ pub struct Layer {
     pub closure_order: Option<String>,
     pub exact: Option<bool>,
     pub optimal: Option<bool>,
+    /// Searched designs: a proved lower bound on the cost (in the
+    /// objective's units; for sparse designs, on |H|) of every pattern that
+    /// reaches the target group. `optimal` is true iff it equals the cost.
+    pub lower_bound: Option<u64>,
+    /// How `lower_bound` was proved (e.g. `connectivity bound`).
+    pub proof: Option<String>,
     /// Further fields, written after the standard ones (e.g. notes, timing).
     pub extra: serde_json::Map<String, Value>,
 }
@@ -160,6 +168,12 @@ impl Layer {
         }
         if let Some(v) = self.optimal {
             tail.insert("optimal".into(), v.into());
+        }
+        if let Some(v) = self.lower_bound {
+            tail.insert("lower_bound".into(), v.into());
+        }
+        if let Some(v) = &self.proof {
+            tail.insert("proof".into(), v.clone().into());
         }
         for (k, v) in &self.extra {
             tail.insert(k.clone(), v.clone());
@@ -304,6 +318,15 @@ impl Layer {
                 ));
             }
         }
+        let lower_bound = match obj.get("lower_bound") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.as_u64().ok_or_else(|| {
+                layer_error(
+                    "lower_bound",
+                    format!("expected a non-negative integer, found {}", describe(v)),
+                )
+            })?),
+        };
         Ok(Layer {
             instance: string_field("instance")?.unwrap_or_else(|| inst.name.clone()),
             method: string_field("method")?.unwrap_or_else(|| "unknown".into()),
@@ -319,6 +342,8 @@ impl Layer {
             closure_order: string_field("closure_order")?,
             exact: bool_field("exact")?,
             optimal: bool_field("optimal")?,
+            lower_bound,
+            proof: string_field("proof")?,
             // fields beyond FORMATS.md (notes, search statistics) are kept, so a layer round-trips
             extra: obj
                 .iter()

@@ -5,6 +5,7 @@ mod design;
 mod export_args;
 mod info;
 mod instance;
+mod optimality;
 mod output;
 mod render;
 mod verify;
