@@ -690,6 +690,39 @@ mod tests {
         );
     }
 
+    /// Too large to list (|A_10| = 1814400): the shape bound says 3, and an
+    /// involution with a random element and its inverse reaches it, so the
+    /// set is proved smallest without listing G.
+    #[test]
+    fn alternating_group_of_degree_ten_gets_a_proved_set_of_three() {
+        let three_cycle: Vec<usize> = [1, 2, 0].into_iter().chain(3..10).collect();
+        let nine_cycle: Vec<usize> = (0..10)
+            .map(|i| if i == 0 { 0 } else { i % 9 + 1 })
+            .collect();
+        let a10 = same_both_sides(10, &[&three_cycle, &nine_cycle]);
+        assert_eq!(a10.order(), 1_814_400u32.into());
+        let h = smallest(&a10, SolverKind::Sat);
+        assert!(!h.listed, "A_10 is above the listing limit");
+        assert!(h.optimal, "{}", h.proof);
+        assert_eq!((h.elements.len(), h.lower_bound), (3, 3));
+        assert!(
+            h.elements.iter().any(|g| g.then(g).is_identity()),
+            "an involution"
+        );
+        assert_eq!(StabilizerChain::new(20, &h.elements).order(), a10.order());
+    }
+
+    /// Odd order, not cyclic: no involution, so two inverse pairs at least.
+    #[test]
+    fn odd_order_groups_need_two_pairs() {
+        // C3 x C3 on two disjoint 3-cycles.
+        let c3c3 = same_both_sides(6, &[&[1, 2, 0, 3, 4, 5], &[0, 1, 2, 4, 5, 3]]);
+        let h = smallest(&c3c3, SolverKind::Sat);
+        assert_eq!(brute_force_size(&c3c3), 4);
+        assert!(h.optimal);
+        assert_eq!((h.elements.len(), h.lower_bound), (4, 4));
+    }
+
     #[test]
     fn cyclic_four_pair_has_proper_difference_subgroup() {
         // The paper's C4 example: H = {1, 3} gives <h h'^-1> = {0, 2}.

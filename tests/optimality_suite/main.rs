@@ -789,6 +789,12 @@ fn check_sparse(case: &Case, action: &JointAction, g_chain: &Chain, tally: &mut 
             tally,
             format!("sparse |H| large group: {}", proof_kind(&found.proof)),
         );
+        if !found.listed {
+            bump(
+                tally,
+                format!("sparse |H| unlisted group: {}", proof_kind(&found.proof)),
+            );
+        }
     }
 }
 
@@ -841,6 +847,9 @@ fn every_bound_and_every_optimum_matches_exhaustive_search() {
         at_least(&format!("optimal {objective}: solver"), 20);
     }
     at_least("sparse |H| brute-forced: group-theoretic", 20);
+    // Groups above the listing limit (S_10, A_10 and their actions):
+    // random sets of the bound's size, proved by the shape bound alone.
+    at_least("sparse |H| unlisted group: group-theoretic", 10);
     // Random groups rarely need the solver for H (the incumbent meets the
     // shape bound); `generating_sets_beyond_the_shape_bound` covers it.
     at_least("sparse |H| brute-forced: solver", 1);
