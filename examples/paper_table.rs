@@ -2,7 +2,8 @@
 //! sparse with the identity, and optimal designs of the paper's examples,
 //! each verified (parameters / edges / |Aut| / exact).
 //!
-//! Run: `cargo run --release --example paper_table > table.md`
+//! Run: `cargo run --release --example paper_table > table.md`; under
+//! `cargo test` it checks the copy committed in docs/DESIGN.md.
 use paramshare::action::GeneratorPair;
 use paramshare::design::{design_layer, DesignOptions, Method, Objective};
 use paramshare::instance::families::{self, SideAction};
@@ -145,16 +146,24 @@ fn cell(layer: &Layer) -> String {
     )
 }
 
-fn main() {
-    println!("Each cell: parameters / edges / |Aut| / exactness, all computed by `paramshare`");
-    println!("(`cargo run --release --example paper_table`). Sparse uses a smallest symmetric");
-    println!("generating set H found by the solver; optimal cells are proved minimal for their");
-    println!(
-        "objective (or, where no pattern is exact, minimal among patterns reaching the closure)."
+/// The table, in Markdown: an explanation, then one row per example.
+fn table() -> String {
+    let mut out = String::new();
+    out.push_str(
+        "Each cell: parameters / edges / |Aut| / exactness, all computed by `paramshare`\n",
     );
-    println!();
-    println!("| example | \\|G\\| | dense | sparse (paper) | sparse + identity | optimal (parameters) | optimal (edges) |");
-    println!("|---|---|---|---|---|---|---|");
+    out.push_str(
+        "(`cargo run --release --example paper_table`). Sparse uses a smallest symmetric\n",
+    );
+    out.push_str(
+        "generating set H found by the solver; optimal cells are proved minimal for their\n",
+    );
+    out.push_str(
+        "objective (or, where no pattern is exact, minimal among patterns reaching the closure).\n",
+    );
+    out.push('\n');
+    out.push_str("| example | \\|G\\| | dense | sparse (paper) | sparse + identity | optimal (parameters) | optimal (edges) |\n");
+    out.push_str("|---|---|---|---|---|---|---|\n");
     for inst in examples() {
         let action = inst.action();
         let run = |method: Method, objective: Objective, with_identity: bool| {
@@ -175,8 +184,8 @@ fn main() {
                 " (not proved)"
             }
         };
-        println!(
-            "| {} | {} | {} | {} | {} | {}{} | {}{} |",
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {}{} | {}{} |\n",
             inst.name,
             dense.group_order,
             cell(&dense),
@@ -186,6 +195,36 @@ fn main() {
             proved(&by_params),
             cell(&by_edges),
             proved(&by_edges),
+        ));
+    }
+    out
+}
+
+fn main() {
+    print!("{}", table());
+}
+
+/// The copy of the table in docs/DESIGN.md must be what the program computes
+/// now; `PARAMSHARE_UPDATE_EXAMPLES=1` (scripts/update-examples.sh) rewrites it.
+#[test]
+fn the_committed_table_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/DESIGN.md");
+    let (begin, end) = (
+        "<!-- begin: examples/paper_table.rs -->\n",
+        "<!-- end: examples/paper_table.rs -->",
+    );
+    let doc = std::fs::read_to_string(path).expect("docs/DESIGN.md is readable");
+    let start = doc.find(begin).expect("DESIGN.md has the begin marker") + begin.len();
+    let stop = doc.find(end).expect("DESIGN.md has the end marker");
+    let now = table();
+    if std::env::var("PARAMSHARE_UPDATE_EXAMPLES").as_deref() == Ok("1") {
+        let updated = format!("{}{now}{}", &doc[..start], &doc[stop..]);
+        std::fs::write(path, updated).expect("docs/DESIGN.md is writable");
+    } else {
+        assert_eq!(
+            &doc[start..stop],
+            now,
+            "docs/DESIGN.md's paper table is stale: run scripts/update-examples.sh"
         );
     }
 }

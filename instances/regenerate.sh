@@ -20,7 +20,7 @@ cat > "$readme" <<'EOF'
 # Bundled instances
 
 Made by `instances/regenerate.sh` with `paramshare instance` (do not edit by
-hand: change the script and rerun it). Format: ../FORMATS.md (instance).
+hand: change the script and rerun it). Format: [docs/FORMATS.md](../docs/FORMATS.md#instance).
 Each line: file, inputs N x outputs M, the group order (computed by
 `paramshare info`), and what the instance is. The top level holds only the
 paper's small examples (other test suites run every method on each of
@@ -35,9 +35,10 @@ make() {
     shift 2
     "$PARAMSHARE" instance "$@" --name "$(basename "$name")" -o "$name.json"
     local info sizes order
-    info="$("$PARAMSHARE" info "$name.json")"
-    sizes="$(awk '/^inputs N:/ {n=$3} /^outputs M:/ {m=$3} END {print n " x " m}' <<< "$info")"
-    order="$(awk '/^group order:/ {print $3}' <<< "$info")"
+    # --json keeps every digit of the order (the text report shortens long ones)
+    info="$("$PARAMSHARE" info --json "$name.json")"
+    sizes="$(python3 -c 'import json, sys; r = json.load(sys.stdin); print(r["input_size"], "x", r["output_size"])' <<< "$info")"
+    order="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["group_order"])' <<< "$info")"
     printf -- '- `%s.json`: %s, order %s. %s\n' "$name" "$sizes" "$order" "$note" >> "$readme"
 }
 

@@ -8,6 +8,12 @@
 //! offset by `(k' * K + k) * P` (each channel pair its own copy of the
 //! pattern). Dense exports stream the matrix row by row; only safetensors
 //! builds the whole int32 buffer in memory.
+//!
+//! The tied bias travels with the matrix: safetensors holds the int32 tensor
+//! `bias_tying` of shape `[M]` (output `m`'s bias is `bias[bias_tying[m]]`),
+//! and an NPY export `FILE.npy` gets `FILE.bias.npy` beside it. With
+//! channels expanded, output channel `k'` has its own biases: row `k' * M + m`
+//! reads bias `bias_tying[m] + k' * B` (`B` bias parameters per channel).
 
 use crate::instance::Channels;
 use crate::layer::{write_atomically, Layer, Tying};
@@ -183,6 +189,24 @@ impl<'a> ExpandedTying<'a> {
         v as i64 + pair * self.parameters
     }
 
+    /// Bias parameters of the expanded layer: `B * K'`.
+    pub fn bias_parameters(&self, bias_tying: &[u32]) -> u64 {
+        crate::layer::bias_parameters(bias_tying) as u64 * self.channels.output as u64
+    }
+
+    /// The bias tying of the expanded layer: one entry per row, output
+    /// channel `k'` offset by `k' * B`.
+    pub fn bias_tying(&self, bias_tying: &[u32]) -> Vec<i32> {
+        let per_channel = crate::layer::bias_parameters(bias_tying) as i64;
+        (0..self.channels.output as i64)
+            .flat_map(|k| {
+                bias_tying
+                    .iter()
+                    .map(move |&b| (b as i64 + k * per_channel) as i32)
+            })
+            .collect()
+    }
+
     /// Calls `visit(row, col, parameter)` for every edge in row-major order.
     pub fn for_each_edge(
         &self,
@@ -265,15 +289,58 @@ pub fn write_export(
     Ok(())
 }
 
-/// Writes the export to `path` atomically (see [`write_atomically`]).
+/// Where the bias tying of an NPY export at `path` goes: `FILE.npy` ->
+/// `FILE.bias.npy` (a path not ending in `.npy` gets `.bias.npy` appended).
+pub fn bias_npy_path(path: &Path) -> std::path::PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".npy").unwrap_or(&name);
+    path.with_file_name(format!("{stem}.bias.npy"))
+}
+
+/// Writes the layer's bias tying (channels expanded) as an int32 NPY array of shape `[M * K']`.
+pub fn write_bias_npy(
+    layer: &Layer,
+    channels: ChannelExpansion,
+    out: &mut dyn Write,
+) -> Result<(), ExportError> {
+    use npyz::WriterBuilder;
+    let expanded = ExpandedTying::new(&layer.tying, layer.parameters, channels);
+    let bias = expanded.bias_tying(&layer.bias_tying);
+    let mut writer = npyz::WriteOptions::<i32>::new()
+        .default_dtype()
+        .shape(&[bias.len() as u64])
+        .writer(out)
+        .begin_nd()?;
+    writer.extend(bias)?;
+    writer.finish()?;
+    Ok(())
+}
+
+/// Writes the export to `path` atomically (see [`write_atomically`]); an
+/// NPY export also writes the bias tying beside it ([`bias_npy_path`]).
 pub fn export_to_file(
     layer: &Layer,
     format: ExportFormat,
     channels: ChannelExpansion,
     path: &Path,
 ) -> Result<(), ExportError> {
+    write_file(path, |w| write_export(layer, format, channels, w))?;
+    if format == ExportFormat::Npy {
+        write_file(&bias_npy_path(path), |w| write_bias_npy(layer, channels, w))?;
+    }
+    Ok(())
+}
+
+/// Writes what `contents` produces to `path` atomically, keeping its typed error.
+pub fn write_file(
+    path: &Path,
+    contents: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
     let mut failure = None;
-    let result = write_atomically(path, |w| match write_export(layer, format, channels, w) {
+    let result = write_atomically(path, |w| match contents(w) {
         Ok(()) => Ok(()),
         Err(ExportError::Io(e)) => Err(e),
         Err(other) => {
@@ -341,6 +408,18 @@ pub fn safetensors_metadata(layer: &Layer, t: &ExpandedTying) -> HashMap<String,
     meta.insert("parameters".into(), t.parameters().to_string());
     meta.insert("edges".into(), t.edges().to_string());
     meta.insert("pattern_parameters".into(), layer.parameters.to_string());
+    meta.insert(
+        "bias_parameters".into(),
+        t.bias_parameters(&layer.bias_tying).to_string(),
+    );
+    meta.insert(
+        "unread_inputs".into(),
+        layer.tying.unread_inputs().to_string(),
+    );
+    meta.insert(
+        "dead_outputs".into(),
+        layer.tying.dead_outputs().to_string(),
+    );
     meta.insert("input_channels".into(), t.channels.input.to_string());
     meta.insert("output_channels".into(), t.channels.output.to_string());
     meta.insert(
@@ -372,11 +451,23 @@ fn safetensors_bytes(layer: &Layer, t: &ExpandedTying) -> Result<Vec<u8>, Export
             data.extend_from_slice(&(t.get(r, c) as i32).to_le_bytes());
         }
     }
+    let bias: Vec<u8> = t
+        .bias_tying(&layer.bias_tying)
+        .iter()
+        .flat_map(|b| b.to_le_bytes())
+        .collect();
+    let st = |e: safetensors::SafeTensorError| ExportError::Safetensors(e.to_string());
     let view =
         safetensors::tensor::TensorView::new(safetensors::Dtype::I32, vec![rows, cols], &data)
-            .map_err(|e| ExportError::Safetensors(e.to_string()))?;
-    safetensors::tensor::serialize([("tying", view)], Some(safetensors_metadata(layer, t)))
-        .map_err(|e| ExportError::Safetensors(e.to_string()))
+            .map_err(st)?;
+    let bias_view =
+        safetensors::tensor::TensorView::new(safetensors::Dtype::I32, vec![rows], &bias)
+            .map_err(st)?;
+    safetensors::tensor::serialize(
+        [("tying", view), ("bias_tying", bias_view)],
+        Some(safetensors_metadata(layer, t)),
+    )
+    .map_err(st)
 }
 
 /// Reads an int32 `[rows, cols]` NPY file back into a tying matrix.
@@ -396,17 +487,31 @@ pub fn read_npy_tying(bytes: &[u8]) -> Result<Tying, ExportError> {
     })
 }
 
-/// Reads the `tying` tensor and the metadata of a safetensors export.
-pub fn read_safetensors_tying(
-    bytes: &[u8],
-) -> Result<(Tying, HashMap<String, String>), ExportError> {
-    let st = |e: safetensors::SafeTensorError| ExportError::Safetensors(e.to_string());
-    let (_, metadata) = safetensors::SafeTensors::read_metadata(bytes).map_err(st)?;
-    let tensors = safetensors::SafeTensors::deserialize(bytes).map_err(st)?;
-    let view = tensors.tensor("tying").map_err(st)?;
-    if view.dtype() != safetensors::Dtype::I32 || view.shape().len() != 2 {
+/// Reads an int32 vector NPY file (the bias tying beside an NPY export).
+pub fn read_npy_vector(bytes: &[u8]) -> Result<Vec<i32>, ExportError> {
+    let npy = npyz::NpyFile::new(bytes)?;
+    if npy.shape().len() != 1 {
         return Err(ExportError::Invalid(format!(
-            "tensor \"tying\" is {:?} {:?}, expected I32 [rows, cols]",
+            "expected a 1-dimensional array, found shape {:?}",
+            npy.shape()
+        )));
+    }
+    Ok(npy.into_vec()?)
+}
+
+/// The int32 tensor `name` of a safetensors file with `dims` dimensions:
+/// its shape and entries.
+fn read_i32_tensor(
+    bytes: &[u8],
+    name: &str,
+    dims: &str,
+) -> Result<(Vec<usize>, Vec<i32>), ExportError> {
+    let st = |e: safetensors::SafeTensorError| ExportError::Safetensors(e.to_string());
+    let tensors = safetensors::SafeTensors::deserialize(bytes).map_err(st)?;
+    let view = tensors.tensor(name).map_err(st)?;
+    if view.dtype() != safetensors::Dtype::I32 || view.shape().len() != dims.split(',').count() {
+        return Err(ExportError::Invalid(format!(
+            "tensor \"{name}\" is {:?} {:?}, expected I32 [{dims}]",
             view.dtype(),
             view.shape()
         )));
@@ -417,10 +522,25 @@ pub fn read_safetensors_tying(
         // chunks_exact(4) yields 4-byte slices
         .map(|b| i32::from_le_bytes(b.try_into().expect("4 bytes")))
         .collect();
+    Ok((view.shape().to_vec(), data))
+}
+
+/// Reads the `bias_tying` tensor (int32 `[rows]`) of a safetensors export.
+pub fn read_safetensors_bias(bytes: &[u8]) -> Result<Vec<i32>, ExportError> {
+    Ok(read_i32_tensor(bytes, "bias_tying", "rows")?.1)
+}
+
+/// Reads the `tying` tensor and the metadata of a safetensors export.
+pub fn read_safetensors_tying(
+    bytes: &[u8],
+) -> Result<(Tying, HashMap<String, String>), ExportError> {
+    let st = |e: safetensors::SafeTensorError| ExportError::Safetensors(e.to_string());
+    let (_, metadata) = safetensors::SafeTensors::read_metadata(bytes).map_err(st)?;
+    let (shape, data) = read_i32_tensor(bytes, "tying", "rows, cols")?;
     Ok((
         Tying {
-            rows: view.shape()[0],
-            cols: view.shape()[1],
+            rows: shape[0],
+            cols: shape[1],
             data,
         },
         metadata.metadata().clone().unwrap_or_default(),
@@ -499,6 +619,36 @@ mod tests {
         assert_eq!(meta["instance"], "cyclic-4");
         assert_eq!(meta["parameters"], "4");
         assert_eq!(meta["group_order"], "4");
+    }
+
+    #[test]
+    fn bias_tying_travels_in_safetensors_and_beside_npy() {
+        // C4 on 4 outputs: one output orbit, one bias parameter.
+        let layer = cyclic_layer(4);
+        assert_eq!(layer.bias_tying, vec![0; 4]);
+        let bytes = export(&layer, ExportFormat::Safetensors, ChannelExpansion::NONE);
+        assert_eq!(read_safetensors_bias(&bytes).unwrap(), vec![0; 4]);
+        let (_, meta) = read_safetensors_tying(&bytes).unwrap();
+        assert_eq!(meta["bias_parameters"], "1");
+        assert_eq!(meta["unread_inputs"], "0");
+        assert_eq!(meta["dead_outputs"], "0");
+        // Two output channels: each its own bias.
+        let ch = ChannelExpansion {
+            input: 1,
+            output: 2,
+        };
+        let bytes = export(&layer, ExportFormat::Safetensors, ch);
+        assert_eq!(
+            read_safetensors_bias(&bytes).unwrap(),
+            vec![0, 0, 0, 0, 1, 1, 1, 1]
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c4.dense.npy");
+        export_to_file(&layer, ExportFormat::Npy, ch, &path).unwrap();
+        let beside = dir.path().join("c4.dense.bias.npy");
+        assert_eq!(bias_npy_path(&path), beside);
+        let bias = read_npy_vector(&std::fs::read(beside).unwrap()).unwrap();
+        assert_eq!(bias, vec![0, 0, 0, 0, 1, 1, 1, 1]);
     }
 
     #[test]

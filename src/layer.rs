@@ -9,7 +9,7 @@ use std::path::Path;
 mod stream;
 
 /// The fields FORMATS.md defines; any other field of a layer file is kept in [`Layer::extra`].
-const STANDARD_FIELDS: [&str; 17] = [
+const STANDARD_FIELDS: [&str; 20] = [
     "format",
     "instance",
     "method",
@@ -27,6 +27,9 @@ const STANDARD_FIELDS: [&str; 17] = [
     "optimal",
     "lower_bound",
     "proof",
+    "bias_tying",
+    "unread_inputs",
+    "dead_outputs",
 ];
 
 /// The format tag written in every layer file.
@@ -70,6 +73,45 @@ impl Tying {
             .max()
             .map_or(0, |m| (m + 1).max(0) as usize)
     }
+
+    /// How many inputs (columns) no output reads: columns that are all `-1`.
+    pub fn unread_inputs(&self) -> u64 {
+        let mut read = vec![false; self.cols];
+        for row in self.data.chunks_exact(self.cols.max(1)) {
+            for (r, &v) in read.iter_mut().zip(row) {
+                *r |= v >= 0;
+            }
+        }
+        read.iter().filter(|&&r| !r).count() as u64
+    }
+
+    /// How many outputs (rows) read no input: rows that are all `-1`.
+    pub fn dead_outputs(&self) -> u64 {
+        if self.cols == 0 {
+            return self.rows as u64;
+        }
+        self.data
+            .chunks_exact(self.cols)
+            .filter(|row| row.iter().all(|&v| v < 0))
+            .count() as u64
+    }
+}
+
+/// The bias tying of a layer: for each output, the index of its G-orbit,
+/// orbits numbered in order of their least output. A bias `b` is
+/// G-equivariant exactly when it is constant on these orbits, so
+/// `b[m] = bias[bias_tying[m]]` is the most general equivariant bias.
+pub fn bias_tying_of(output_size: usize, generators: &[GeneratorPair]) -> Vec<u32> {
+    let mut classes = crate::group::OrbitPartition::new(output_size);
+    for g in generators {
+        classes.merge_map(|m| g.output.apply(m));
+    }
+    classes.class_indices().0
+}
+
+/// The number of bias parameters of a bias tying (one more than its largest index).
+pub fn bias_parameters(bias_tying: &[u32]) -> usize {
+    bias_tying.iter().max().map_or(0, |&b| b as usize + 1)
 }
 
 /// A layer file's contents.
@@ -99,6 +141,8 @@ pub struct Layer {
     pub lower_bound: Option<u64>,
     /// How `lower_bound` was proved (e.g. `connectivity bound`).
     pub proof: Option<String>,
+    /// For each output, the index of its bias parameter (see [`bias_tying_of`]).
+    pub bias_tying: Vec<u32>,
     /// Further fields, written after the standard ones (e.g. notes, timing).
     pub extra: serde_json::Map<String, Value>,
 }
@@ -175,11 +219,20 @@ impl Layer {
         if let Some(v) = &self.proof {
             tail.insert("proof".into(), v.clone().into());
         }
+        // Written by `write_bias_tying` below, one entry per output.
+        tail.insert("bias_tying".into(), Value::Null);
+        tail.insert("unread_inputs".into(), self.tying.unread_inputs().into());
+        tail.insert("dead_outputs".into(), self.tying.dead_outputs().into());
         for (k, v) in &self.extra {
             tail.insert(k.clone(), v.clone());
         }
         for (k, v) in &tail {
-            write!(out, ",\n  {}: {}", Value::from(k.as_str()), v)?;
+            if k == "bias_tying" {
+                write!(out, ",\n  \"bias_tying\": ")?;
+                write_indices(out, &self.bias_tying)?;
+            } else {
+                write!(out, ",\n  {}: {}", Value::from(k.as_str()), v)?;
+            }
         }
         writeln!(out, "\n}}")
     }
@@ -327,6 +380,23 @@ impl Layer {
                 )
             })?),
         };
+        let bias_tying = match obj.get("bias_tying") {
+            None | Some(Value::Null) => bias_tying_of(rows, &inst.generators),
+            Some(v) => read_bias_tying(v, rows)?,
+        };
+        for (field, computed) in [
+            ("unread_inputs", tying.unread_inputs()),
+            ("dead_outputs", tying.dead_outputs()),
+        ] {
+            if let Some(v) = obj.get(field) {
+                if v.as_u64() != Some(computed) {
+                    return Err(layer_error(
+                        field,
+                        format!("is {}, but tying has {computed}", describe(v)),
+                    ));
+                }
+            }
+        }
         Ok(Layer {
             instance: string_field("instance")?.unwrap_or_else(|| inst.name.clone()),
             method: string_field("method")?.unwrap_or_else(|| "unknown".into()),
@@ -344,6 +414,7 @@ impl Layer {
             optimal: bool_field("optimal")?,
             lower_bound,
             proof: string_field("proof")?,
+            bias_tying,
             // fields beyond FORMATS.md (notes, search statistics) are kept, so a layer round-trips
             extra: obj
                 .iter()
@@ -352,6 +423,71 @@ impl Layer {
                 .collect(),
         })
     }
+}
+
+/// Reads a `bias_tying` field: `output_size` indices that use exactly `0..k` for some k.
+fn read_bias_tying(value: &Value, output_size: usize) -> Result<Vec<u32>, InstanceError> {
+    let entries = value.as_array().ok_or_else(|| {
+        layer_error(
+            "bias_tying",
+            format!(
+                "expected an array of output_size indices, found {}",
+                describe(value)
+            ),
+        )
+    })?;
+    if entries.len() != output_size {
+        return Err(layer_error(
+            "bias_tying",
+            format!(
+                "has {} entries, expected output_size = {output_size}",
+                entries.len()
+            ),
+        ));
+    }
+    let mut tying = Vec::with_capacity(output_size);
+    for (m, e) in entries.iter().enumerate() {
+        match e.as_u64() {
+            Some(b) if b < output_size as u64 => tying.push(b as u32),
+            _ => {
+                return Err(layer_error(
+                    format!("bias_tying[{m}]"),
+                    format!(
+                        "expected a bias index below output_size = {output_size}, found {}",
+                        describe(e)
+                    ),
+                ))
+            }
+        }
+    }
+    let mut used = vec![false; bias_parameters(&tying)];
+    for &b in &tying {
+        used[b as usize] = true;
+    }
+    if let Some(gap) = used.iter().position(|u| !u) {
+        return Err(layer_error(
+            "bias_tying",
+            format!(
+                "bias parameter {gap} is never used; indices must be exactly 0..{}",
+                used.len()
+            ),
+        ));
+    }
+    Ok(tying)
+}
+
+/// Writes `[i0,i1,...]` without building a JSON tree.
+fn write_indices(out: &mut (impl Write + ?Sized), indices: &[u32]) -> std::io::Result<()> {
+    let mut buf = String::with_capacity(indices.len() * 4 + 2);
+    buf.push('[');
+    for (k, i) in indices.iter().enumerate() {
+        if k > 0 {
+            buf.push(',');
+        }
+        buf.push_str(&i.to_string());
+    }
+    buf.push(']');
+    out.write_all(buf.as_bytes())
 }
 
 /// Writes generator pairs exactly as `generators_json(gens).to_string()`

@@ -2,6 +2,12 @@
 //!
 //! Data flows one way: [`instance`] -> [`group`] / [`action`] (orbits) ->
 //! [`design`] (checked by [`verify`]) -> [`layer`] (export).
+//!
+//! Features: `cli` (default) builds the `paramshare` command line, with
+//! progress bars, completions and the manual page; `render` (part of `cli`)
+//! adds `render`, pictures of a tying matrix. With `default-features =
+//! false` the library needs neither. `cbc` and `highs` swap the pure-Rust
+//! ILP solver for COIN-OR CBC or HiGHS.
 pub mod action;
 pub mod background;
 pub mod batch;
@@ -11,7 +17,9 @@ pub mod group;
 pub mod instance;
 pub mod layer;
 pub mod perm;
+#[cfg(feature = "render")]
 pub mod render;
 pub mod solve;
+pub mod terminal;
 pub mod tied;
 pub mod verify;

@@ -7,6 +7,10 @@
 //! pass over the edges; [`TiedLinear::to_dense`] expands W when a dense matrix
 //! is wanted. Works for `f32` and `f64` (any [`num_traits::Float`]).
 //!
+//! An optional tied bias makes it `y = W x + b` with `b[m] = bias[bias_tying[m]]`
+//! ([`TiedLinear::with_bias`], [`TiedLinear::from_layer_with_bias`]): one bias
+//! parameter per G-orbit of the outputs, the most general equivariant bias.
+//!
 //! ```
 //! use paramshare::design::{design_layer, DesignOptions, Method};
 //! use paramshare::instance::Instance;
@@ -71,6 +75,9 @@ pub struct TiedLinear<F> {
     input: Vec<u32>,
     parameter: Vec<u32>,
     weights: Vec<F>,
+    /// Output `m`'s bias is `bias[bias_tying[m]]`; both empty without a bias.
+    bias_tying: Vec<u32>,
+    bias: Vec<F>,
 }
 
 impl<F: Float> TiedLinear<F> {
@@ -97,12 +104,52 @@ impl<F: Float> TiedLinear<F> {
             input,
             parameter,
             weights: vec![F::zero(); tying.parameters()],
+            bias_tying: Vec::new(),
+            bias: Vec::new(),
         }
     }
 
-    /// The layer of a designed layer's tying matrix, all weights zero.
+    /// The layer of a designed layer's tying matrix, all weights zero, no bias.
     pub fn from_layer(layer: &Layer) -> TiedLinear<F> {
         TiedLinear::from_tying(&layer.tying)
+    }
+
+    /// The layer of a designed layer with its tied bias (`layer.bias_tying`), all zero.
+    pub fn from_layer_with_bias(layer: &Layer) -> TiedLinear<F> {
+        TiedLinear::from_tying(&layer.tying)
+            .with_bias(&layer.bias_tying)
+            // a Layer's bias tying has one entry per output
+            .expect("a layer's bias tying has output_size entries")
+    }
+
+    /// This layer with a tied bias: output `m` adds `bias[bias_tying[m]]`,
+    /// `bias` zero with one entry per index up to the largest. Fails unless
+    /// `bias_tying` has one entry per output.
+    pub fn with_bias(mut self, bias_tying: &[u32]) -> Result<TiedLinear<F>, ShapeError> {
+        check("bias_tying", bias_tying.len(), self.rows)?;
+        self.bias_tying = bias_tying.to_vec();
+        self.bias = vec![F::zero(); crate::layer::bias_parameters(bias_tying)];
+        Ok(self)
+    }
+
+    /// Whether the layer has a bias.
+    pub fn has_bias(&self) -> bool {
+        !self.bias_tying.is_empty()
+    }
+
+    /// The shared bias parameters (empty without a bias).
+    pub fn bias(&self) -> &[F] {
+        &self.bias
+    }
+
+    /// The shared bias parameters, for updating in place.
+    pub fn bias_mut(&mut self) -> &mut [F] {
+        &mut self.bias
+    }
+
+    /// For each output, the index of its bias parameter (empty without a bias).
+    pub fn bias_tying(&self) -> &[u32] {
+        &self.bias_tying
     }
 
     /// N, the length of `x`.
@@ -150,6 +197,9 @@ impl<F: Float> TiedLinear<F> {
             let mut acc = F::zero();
             for e in self.row_start[m]..self.row_start[m + 1] {
                 acc = acc + self.weights[self.parameter[e] as usize] * x[self.input[e] as usize];
+            }
+            if let Some(&b) = self.bias_tying.get(m) {
+                acc = acc + self.bias[b as usize];
             }
             *ym = acc;
         }
@@ -200,6 +250,23 @@ impl<F: Float> TiedLinear<F> {
                     let p = self.parameter[e] as usize;
                     grad[p] = grad[p] + gm * xb[self.input[e] as usize];
                 }
+            }
+        }
+        Ok(grad)
+    }
+
+    /// The gradient with respect to the bias parameters, summed over a batch
+    /// (`grad_y`: `batch` x M): entry b is the sum of `grad_y[m]` over the
+    /// outputs tied to b. Empty without a bias.
+    pub fn grad_bias_batch(&self, grad_y: &[F], batch: usize) -> Result<Vec<F>, ShapeError> {
+        check("grad_y", grad_y.len(), batch * self.rows)?;
+        let mut grad = vec![F::zero(); self.bias.len()];
+        if !self.has_bias() {
+            return Ok(grad);
+        }
+        for gb in grad_y.chunks_exact(self.rows.max(1)) {
+            for (&g, &b) in gb.iter().zip(&self.bias_tying) {
+                grad[b as usize] = grad[b as usize] + g;
             }
         }
         Ok(grad)
@@ -290,6 +357,26 @@ mod tests {
             let want: f64 = (0..2).map(|m| w[m * 3 + n] * gy[m]).sum();
             assert!((gx[n] - want).abs() < 1e-12);
         }
+    }
+
+    #[test]
+    fn tied_bias_is_added_per_output_and_its_gradient_sums_the_tied_outputs() {
+        let mut t = TiedLinear::<f64>::from_tying(&tying())
+            .with_bias(&[1, 0])
+            .unwrap();
+        t.set_weights(&[1.5, -2.0, 0.25]).unwrap();
+        t.bias_mut().copy_from_slice(&[10.0, 20.0]);
+        let y = t.forward(&[1.0, 2.0, 3.0]).unwrap();
+        assert_eq!(y, vec![1.5 - 4.0 + 20.0, 0.25 + 3.0 - 6.0 + 10.0]);
+        let g = t.grad_bias_batch(&[1.0, 2.0, 3.0, 4.0], 2).unwrap();
+        assert_eq!(g, vec![2.0 + 4.0, 1.0 + 3.0]);
+        assert!(TiedLinear::<f64>::from_tying(&tying())
+            .with_bias(&[0])
+            .is_err());
+        assert!(TiedLinear::<f64>::from_tying(&tying())
+            .grad_bias_batch(&[1.0; 2], 1)
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

@@ -381,7 +381,7 @@ fn mutate(bytes: &mut Vec<u8>, m: &Mutation) {
         Mutation::Nest(depth) => {
             let mut out = vec![b'['; *depth];
             out.append(bytes);
-            out.extend(std::iter::repeat(b']').take(*depth));
+            out.extend(std::iter::repeat_n(b']', *depth));
             *bytes = out;
         }
         Mutation::Duplicate(a, b, n) if len > 0 => {

@@ -375,10 +375,10 @@ fn blow_up(
 ) -> (Tying, Vec<usize>, Vec<usize>) {
     // origin_in[k]: the base input that blown-up input k copies
     let origin_in: Vec<usize> = (0..tying.cols)
-        .flat_map(|n| std::iter::repeat(n).take(mult_in[n]))
+        .flat_map(|n| std::iter::repeat_n(n, mult_in[n]))
         .collect();
     let origin_out: Vec<usize> = (0..tying.rows)
-        .flat_map(|m| std::iter::repeat(m).take(mult_out[m]))
+        .flat_map(|m| std::iter::repeat_n(m, mult_out[m]))
         .collect();
     let (n, m) = (origin_in.len(), origin_out.len());
     let place = |shuffle: &[usize], k: usize| if shuffle.is_empty() { k } else { shuffle[k] };

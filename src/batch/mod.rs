@@ -7,9 +7,11 @@
 //! error row and never stops the batch. Files are written atomically under
 //! the [`BatchControl`] write gate, so an interrupted run (Ctrl-C) keeps
 //! every finished result and leaves no half-written file.
+#[cfg(feature = "render")]
 mod plot;
 mod summary;
 
+#[cfg(feature = "render")]
 pub use plot::write_plot;
 pub use summary::{
     comparison_table, csv_summary, failure_lines, json_summary, markdown_summary, sort_rows,

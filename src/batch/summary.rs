@@ -251,6 +251,8 @@ pub fn comparison_table(rows: &[SummaryRow]) -> String {
             .find(|d| d.instance == r.instance && d.method == "dense" && d.status == RowStatus::Ok);
         let mut line = vec![r.instance.clone()];
         line.extend(r.shared_cells());
+        // A terminal table: orders of more than 15 digits shortened (files keep every digit).
+        line[3] = crate::terminal::short_order(&line[3]);
         line.extend([
             ratio(
                 r.parameters.map(|p| p as f64),
@@ -262,7 +264,7 @@ pub fn comparison_table(rows: &[SummaryRow]) -> String {
             ),
             yes_no(r.exact).to_string(),
             yes_no(r.optimal).to_string(),
-            opt(&r.automorphism_order),
+            crate::terminal::short_order(&opt(&r.automorphism_order)),
             time_text(r),
         ]);
         table.push(line);

@@ -1,14 +1,16 @@
 //! `paramshare design`: build a layer (tying pattern) for an instance.
 
-use super::output::{read_instance, Failure};
+use super::output::{input_name, is_standard_stream, read_instance, Failure};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use paramshare::design::optimal::SearchProgress;
 use paramshare::design::{
     design_layer, DesignError, DesignOptions, Method, Objective, ProgressSink,
 };
+use paramshare::layer::Layer;
 use paramshare::solve::SolverKind;
-use std::path::PathBuf;
+use paramshare::terminal::{short_order, shorten_numbers};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,7 +43,7 @@ use std::time::Duration;
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct DesignArgs {
-    /// The instance file (FORMATS.md).
+    /// The instance file (FORMATS.md), or - for standard input.
     instance: PathBuf,
     /// Which design to build.
     #[arg(long, value_enum, default_value_t = MethodArg::Dense)]
@@ -58,7 +60,7 @@ pub struct DesignArgs {
     /// Sparse design: add the identity to the generating set.
     #[arg(long)]
     with_identity: bool,
-    /// Where to write the layer (written atomically); standard output if absent.
+    /// Where to write the layer (written atomically); standard output if absent or -.
     #[arg(short, long)]
     output: Option<PathBuf>,
     #[command(flatten)]
@@ -152,18 +154,53 @@ pub fn run(args: DesignArgs) -> Result<i32, Failure> {
     }
     let layer = result.map_err(|e| match e {
         DesignError::TooLarge { .. } => {
-            Failure::bad_input(format!("{}: {e}", args.instance.display()))
+            Failure::bad_input(format!("{}: {e}", input_name(&args.instance)))
         }
         DesignError::Verify(_) | DesignError::Search(_) => {
-            Failure::failed(format!("{}: {e}", args.instance.display()))
+            Failure::failed(format!("{}: {e}", input_name(&args.instance)))
         }
     })?;
     args.export
         .write(&layer, inst.channels, args.output.as_deref())?;
     if let Some(notes) = layer.extra.get("notes").and_then(|v| v.as_array()) {
         for note in notes.iter().filter_map(|n| n.as_str()) {
-            eprintln!("paramshare: note: {note}");
+            eprintln!("paramshare: note: {}", shorten_numbers(note));
         }
     }
+    eprintln!("{}", summary_line(&layer, args.output.as_deref()));
     Ok(0)
+}
+
+/// The one line `design` ends with on standard error: where the layer went
+/// and what was computed about it, e.g.
+/// `wrote F: 4 parameters, 16 edges, exact, optimal (connectivity bound)`.
+fn summary_line(layer: &Layer, output: Option<&Path>) -> String {
+    let place = match output.filter(|p| !is_standard_stream(p)) {
+        Some(p) => p.display().to_string(),
+        None => "standard output".to_string(),
+    };
+    let mut parts = vec![
+        format!("{} parameters", layer.parameters),
+        format!("{} edges", layer.edges),
+    ];
+    match (layer.exact, &layer.automorphism_order) {
+        (Some(true), _) => parts.push("exact".into()),
+        (Some(false), Some(aut)) => parts.push(format!(
+            "not exact (|Aut| = {}, |G| = {})",
+            short_order(aut),
+            short_order(&layer.group_order)
+        )),
+        _ => parts.push("not exact".into()),
+    }
+    let stopped = layer.extra.get("interrupted").and_then(|v| v.as_bool()) == Some(true);
+    match layer.optimal {
+        Some(true) => match layer.extra.get("proof").and_then(|v| v.as_str()) {
+            Some(proof) => parts.push(format!("optimal ({proof})")),
+            None => parts.push("optimal".into()),
+        },
+        Some(false) if stopped => parts.push("not proved optimal: the search was stopped".into()),
+        Some(false) => parts.push("not proved optimal".into()),
+        None => {}
+    }
+    format!("wrote {place}: {}", parts.join(", "))
 }

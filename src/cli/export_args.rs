@@ -2,7 +2,10 @@
 
 use super::output::{write_output, Failure};
 use clap::Args;
-use paramshare::export::{write_export, ChannelExpansion, ExportError, ExportFormat};
+use paramshare::export::{
+    bias_npy_path, write_bias_npy, write_export, write_file, ChannelExpansion, ExportError,
+    ExportFormat,
+};
 use paramshare::instance::Channels;
 use paramshare::layer::Layer;
 use std::path::Path;
@@ -11,7 +14,9 @@ use std::path::Path;
 #[derive(Args, Debug)]
 pub struct ExportArgs {
     /// Output format: json (the FORMATS.md layer), npy (int32 [M, N] tying
-    /// matrix), safetensors (tensor "tying", int32 [M, N], plus metadata),
+    /// matrix; with -o FILE.npy the int32 [M] bias tying goes to FILE.bias.npy),
+    /// safetensors (tensors "tying", int32 [M, N], and "bias_tying", int32 [M],
+    /// plus metadata),
     /// coo (text triples "output input parameter"), coo-npy (int32 [edges, 3]).
     #[arg(long, default_value = "json")]
     format: ExportFormat,
@@ -29,6 +34,7 @@ impl ExportArgs {
         channels: Channels,
         path: Option<&Path>,
     ) -> Result<(), Failure> {
+        let path = path.filter(|p| !super::output::is_standard_stream(p));
         let expansion = if self.expand_channels {
             ChannelExpansion::from_channels(channels)
         } else {
@@ -51,8 +57,25 @@ impl ExportArgs {
             })
         });
         match failure {
-            Some(e @ ExportError::TooLarge { .. }) => Err(Failure::bad_input(e.to_string())),
-            _ => result,
+            Some(e @ ExportError::TooLarge { .. }) => {
+                return Err(Failure::bad_input(e.to_string()))
+            }
+            _ => result?,
         }
+        if self.format == ExportFormat::Npy {
+            // The tied bias goes beside the matrix; standard output holds one array only.
+            match path {
+                Some(p) => {
+                    let bias = bias_npy_path(p);
+                    write_file(&bias, |w| write_bias_npy(layer, expansion, w)).map_err(|e| {
+                        Failure::failed(format!("cannot write {}: {e}", bias.display()))
+                    })?;
+                }
+                None => eprintln!(
+                    "paramshare: note: the bias tying (FILE.bias.npy) is written only with -o FILE.npy"
+                ),
+            }
+        }
+        Ok(())
     }
 }

@@ -1,9 +1,9 @@
 //! `paramshare instance`: print or write an instance of a standard family.
 
-use super::output::{read_instance, write_output, Failure};
+use super::output::{read_input, read_instance, write_output, Failure};
 use clap::{Args, Subcommand};
 use paramshare::instance::families::{self, FamilyError, GroupAction, SideAction};
-use paramshare::instance::{read_input_text, Instance};
+use paramshare::instance::Instance;
 use paramshare::verify::{graph_instance, parse_edge_list};
 use std::path::{Path, PathBuf};
 
@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 pub struct InstanceArgs {
     #[command(subcommand)]
     family: Family,
-    /// Where to write the instance (atomically); standard output if absent.
+    /// Where to write the instance (atomically); standard output if absent or -.
     #[arg(short, long, global = true, value_name = "FILE")]
     output: Option<PathBuf>,
     /// The instance's name (default: derived from the family and its arguments).
@@ -227,7 +227,7 @@ enum Family {
     /// Example: paramshare instance channels instances/cyclic-4.json 3 16
     #[command(verbatim_doc_comment)]
     Channels {
-        /// The instance file.
+        /// The instance file, or - for standard input.
         instance: PathBuf,
         /// Input channels K.
         input: usize,
@@ -245,7 +245,7 @@ fn parse_channels(text: &str) -> Result<(usize, usize), String> {
 
 /// Reads an edge-list file and builds the graph's instance (named after the file).
 fn read_graph(path: &Path) -> Result<Instance, Failure> {
-    let text = read_input_text(path).map_err(|e| Failure::bad_input(e.to_string()))?;
+    let text = read_input(path).map_err(|e| Failure::bad_input(e.to_string()))?;
     let graph = parse_edge_list(&text)
         .map_err(|e| Failure::bad_input(format!("{}: {e}", path.display())))?;
     let mut instance = graph_instance(&graph);

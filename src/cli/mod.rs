@@ -1,6 +1,7 @@
 //! Command-line parsing and dispatch; each subcommand lives in its own module.
 mod batch;
 mod compare;
+mod conventions;
 mod design;
 mod export_args;
 mod info;
@@ -40,6 +41,8 @@ enum Command {
     Render(render::RenderArgs),
     Instance(instance::InstanceArgs),
     Verify(verify::VerifyArgs),
+    Completions(conventions::CompletionsArgs),
+    Man(conventions::ManArgs),
 }
 
 /// Parses the command line, runs it, and returns the exit status.
@@ -60,6 +63,8 @@ pub fn run() -> i32 {
         Command::Render(args) => render::run(args),
         Command::Instance(args) => instance::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Completions(args) => conventions::completions(args),
+        Command::Man(args) => conventions::man(args),
     };
     match result {
         Ok(code) => code,

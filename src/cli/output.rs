@@ -1,6 +1,6 @@
 //! Exit statuses, error reporting and atomic output for the command line.
 
-use paramshare::instance::{Instance, InstanceError};
+use paramshare::instance::{read_input_text, read_limited_text, Instance, InstanceError};
 use paramshare::layer::Layer;
 use std::fmt;
 use std::path::Path;
@@ -43,28 +43,59 @@ impl Failure {
     }
 }
 
-/// Reads an instance, turning any problem into a status-2 failure naming the file.
+/// Whether `path` is `-`, which stands for standard input or standard output.
+pub fn is_standard_stream(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// How messages name `path`: the path, or `standard input` for `-`.
+pub fn input_name(path: &Path) -> String {
+    if is_standard_stream(path) {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// The text of an input file, or of standard input for `-`, with the same
+/// size limit and UTF-8 check either way.
+pub fn read_input(path: &Path) -> Result<String, InstanceError> {
+    if is_standard_stream(path) {
+        read_limited_text(std::io::stdin().lock(), "standard input")
+    } else {
+        read_input_text(path)
+    }
+}
+
+/// Reads an instance (`-`: standard input), turning any problem into a status-2 failure naming the file.
 pub fn read_instance(path: &Path) -> Result<Instance, Failure> {
-    Instance::read(path).map_err(|e| match e {
-        InstanceError::Io { .. } => Failure::bad_input(e.to_string()),
-        other => Failure::bad_input(format!("{}: {other}", path.display())),
-    })
+    read_input(path)
+        .and_then(|text| Instance::from_json_str(&text))
+        .map_err(|e| bad_file(path, e))
 }
 
-/// Reads a layer file, turning any problem into a status-2 failure naming the file once.
+/// Reads a layer file (`-`: standard input), turning any problem into a status-2 failure naming the file once.
 pub fn read_layer(path: &Path) -> Result<Layer, Failure> {
-    Layer::read(path).map_err(|e| match e {
-        InstanceError::Io { .. } => Failure::bad_input(e.to_string()),
-        other => Failure::bad_input(format!("{}: {other}", path.display())),
-    })
+    read_input(path)
+        .and_then(|text| Layer::from_json_str(&text))
+        .map_err(|e| bad_file(path, e))
 }
 
-/// Writes through `contents` to `path` atomically, or to standard output when `path` is `None`.
+/// A status-2 failure for a bad input file; I/O errors already name it.
+fn bad_file(path: &Path, e: InstanceError) -> Failure {
+    match e {
+        InstanceError::Io { .. } => Failure::bad_input(e.to_string()),
+        other => Failure::bad_input(format!("{}: {other}", input_name(path))),
+    }
+}
+
+/// Writes through `contents` to `path` atomically, or to standard output
+/// when `path` is `None` or `-` (no file named `-` is created).
 pub fn write_output(
     path: Option<&Path>,
     contents: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<(), Failure> {
-    match path {
+    match path.filter(|p| !is_standard_stream(p)) {
         Some(p) => paramshare::layer::write_atomically(p, contents)
             .map_err(|e| Failure::failed(format!("cannot write {}: {e}", p.display()))),
         None => {

@@ -1,8 +1,8 @@
 //! `paramshare render`: draw a layer's tying matrix as an SVG or PNG picture.
 
-use super::output::{read_layer, Failure};
+use super::output::{is_standard_stream, read_layer, write_output, Failure};
 use clap::Args;
-use paramshare::render::{render_layer, RenderError};
+use paramshare::render::{layer_svg, render_layer, RenderError};
 use std::path::PathBuf;
 
 /// Draw a layer's tying matrix: one coloured cell per edge, one colour per
@@ -15,15 +15,21 @@ use std::path::PathBuf;
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct RenderArgs {
-    /// The layer file (FORMATS.md).
+    /// The layer file (FORMATS.md), or - for standard input.
     layer: PathBuf,
-    /// The picture to write: FILE.svg or FILE.png (written atomically).
+    /// The picture to write: FILE.svg or FILE.png (written atomically), or
+    /// `-` for SVG on standard output.
     #[arg(short, long)]
     output: PathBuf,
 }
 
 pub fn run(args: RenderArgs) -> Result<i32, Failure> {
     let layer = read_layer(&args.layer)?;
+    if is_standard_stream(&args.output) {
+        let svg = layer_svg(&layer).map_err(|e| Failure::bad_input(e.to_string()))?;
+        write_output(None, |w| w.write_all(svg.as_bytes()))?;
+        return Ok(0);
+    }
     render_layer(&layer, &args.output).map_err(|e| match e {
         RenderError::UnknownType(_) | RenderError::TooLarge { .. } => {
             Failure::bad_input(e.to_string())

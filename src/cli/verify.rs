@@ -5,6 +5,7 @@ use clap::Args;
 use paramshare::action::JointAction;
 use paramshare::layer::{Layer, Tying};
 use paramshare::perm::Perm;
+use paramshare::terminal::{short_order, shorten_cycles};
 use paramshare::verify::{
     describe_witness, readable_witness, verify_layer, write_dreadnaut, LayerVerdict, Structure,
     Verdict, VerifyError,
@@ -43,10 +44,10 @@ use std::path::PathBuf;
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct VerifyArgs {
-    /// The layer file (FORMATS.md `paramshare-layer/1`).
+    /// The layer file (FORMATS.md `paramshare-layer/1`), or - for standard input.
     layer: PathBuf,
     /// Also write the pattern as a vertex-coloured graph in dreadnaut syntax
-    /// (edge colours as subdivision vertices) to this file.
+    /// (edge colours as subdivision vertices) to this file (- for standard output).
     #[arg(long, value_name = "FILE")]
     export_dreadnaut: Option<PathBuf>,
     /// Write the layer again with the computed automorphism_order,
@@ -106,31 +107,32 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
             .map_or(String::new(), |q| format!("twins reduced to {q} classes, "));
         println!(
             "exact: Aut(pattern) = G<N,M>, order {} ({} inputs, {} outputs, {} edges, {} parameters; {twins}base length {}, {} search nodes); closure order {}",
-            p.automorphism_order,
+            short_order(&p.automorphism_order.to_string()),
             layer.input_size,
             layer.output_size,
             layer.edges,
             layer.parameters,
             p.stats.base_length,
             p.stats.nodes,
-            verdict.closure.automorphism_order,
+            short_order(&verdict.closure.automorphism_order.to_string()),
         );
         return Ok(0);
     }
     println!(
         "not exact: |Aut(pattern)| = {} but |G<N,M>| = {}",
-        p.automorphism_order, p.group_order
+        short_order(&p.automorphism_order.to_string()),
+        short_order(&p.group_order.to_string())
     );
     print_witness("", p, &action);
     if verdict.exact_possible() {
         println!(
             "closure: the dense design has Aut = G (order {}), so exact patterns exist for this group",
-            verdict.closure.automorphism_order
+            short_order(&verdict.closure.automorphism_order.to_string())
         );
     } else {
         println!(
             "closure: the dense design has |Aut| = {} > |G|, so no G-invariant pattern is exact",
-            verdict.closure.automorphism_order
+            short_order(&verdict.closure.automorphism_order.to_string())
         );
         if verdict.closure.witness != p.witness {
             print_witness("dense design ", &verdict.closure, &action);
@@ -145,11 +147,17 @@ fn print_witness(what: &str, verdict: &Verdict, action: &JointAction) {
         return;
     };
     let d = describe_witness(&w, action.input_size());
-    println!("{what}witness on inputs:  {}", d.inputs);
-    println!("{what}witness on outputs: {}", d.outputs);
+    println!(
+        "{what}witness on inputs:  {}",
+        shorten_cycles(&d.inputs.to_string())
+    );
+    println!(
+        "{what}witness on outputs: {}",
+        shorten_cycles(&d.outputs.to_string())
+    );
     println!(
         "the {what}pattern has an extra symmetry that {}.",
-        d.sentence
+        shorten_cycles(&d.sentence)
     );
 }
 

@@ -197,7 +197,7 @@ fn elementary_abelian_rank_over_stabilizers(target: &JointAction, points: &[usiz
         // [G : K] is a power of p (G / K is elementary abelian); take its exponent.
         let mut rank = 0;
         let mut q = quotient;
-        while q > 1 && q % p == 0 {
+        while q > 1 && q.is_multiple_of(p) {
             q /= p;
             rank += 1;
         }
@@ -229,9 +229,9 @@ fn prime_factors(mut n: u64) -> Vec<u64> {
     let mut primes = Vec::new();
     let mut p = 2;
     while p * p <= n {
-        if n % p == 0 {
+        if n.is_multiple_of(p) {
             primes.push(p);
-            while n % p == 0 {
+            while n.is_multiple_of(p) {
                 n /= p;
             }
         }

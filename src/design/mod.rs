@@ -253,6 +253,7 @@ pub fn design_layer(
         optimal: certificate.as_ref().map(|c| c.lower_bound >= c.cost),
         lower_bound: certificate.as_ref().map(|c| c.lower_bound),
         proof: certificate.map(|c| c.proof),
+        bias_tying: crate::layer::bias_tying_of(instance.output_size, &instance.generators),
         extra,
     };
     verdict.fill(&mut layer);

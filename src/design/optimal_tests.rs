@@ -182,6 +182,43 @@ proptest! {
         }
     }
 
+    /// moved_orbits (which looks only at edges touching the support) against
+    /// its definition over every edge, for random actions and random witnesses.
+    #[test]
+    fn moved_orbits_match_a_scan_of_every_edge(
+        n in 1usize..7,
+        m in 1usize..7,
+        seed in any::<u64>(),
+        fixed in 0usize..4,
+    ) {
+        use rand::seq::SliceRandom;
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut shuffled = |k: usize| {
+            let mut p: Vec<usize> = (0..k).collect();
+            p.shuffle(&mut rng);
+            p
+        };
+        let (a, b) = (shuffled(n), shuffled(m));
+        let action = JointAction::new(n, m, vec![pair(&a, &b)]);
+        let orbits = action.edge_orbits();
+        // A witness fixing its first `fixed` points on each side.
+        let mut images: Vec<usize> = (0..fixed.min(n)).collect();
+        images.extend(shuffled(n - fixed.min(n)).iter().map(|&x| x + fixed.min(n)));
+        let outputs = shuffled(m - fixed.min(m));
+        images.extend((0..fixed.min(m)).map(|x| n + x));
+        images.extend(outputs.iter().map(|&x| n + fixed.min(m) + x));
+        let pi = perm(&images);
+        let mut expected: Vec<u32> = (0..n)
+            .flat_map(|i| (0..m).map(move |j| (i, j)))
+            .filter(|&(i, j)| orbits.orbit(pi.apply(i), pi.apply(n + j) - n) != orbits.orbit(i, j))
+            .map(|(i, j)| orbits.orbit(i, j))
+            .collect();
+        expected.sort_unstable();
+        expected.dedup();
+        prop_assert_eq!(moved_orbits(&pi, &orbits), expected);
+    }
+
     /// Random small actions: the search and exhaustive enumeration agree
     /// (on the closure, which always has an exact pattern).
     #[test]

@@ -254,10 +254,15 @@ pub fn component_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
 pub fn twin_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
     let (n, m) = (tying.cols, tying.rows);
     let mut swaps = Vec::new();
-    let columns: Vec<Vec<i32>> = (0..n)
-        .map(|c| (0..m).map(|r| tying.get(r, c)).collect())
-        .collect();
-    let rows: Vec<&[i32]> = (0..m).map(|r| &tying.data[r * n..(r + 1) * n]).collect();
+    // Fingerprints in one row-major pass (no transposed copy of the matrix).
+    let mut column_prints = vec![0u64; n];
+    let mut row_prints = vec![0u64; m];
+    for (r, row) in tying.data.chunks_exact(n.max(1)).enumerate().take(m) {
+        for (c, &v) in row.iter().enumerate() {
+            column_prints[c] = mix(column_prints[c], v);
+            row_prints[r] = mix(row_prints[r], v);
+        }
+    }
     let mut consider = |pairs: Vec<(usize, usize)>| {
         for (a, b) in pairs {
             let mut images: Vec<u32> = (0..(n + m) as u32).collect();
@@ -268,29 +273,48 @@ pub fn twin_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
             }
         }
     };
-    consider(twin_pairs(&columns, 0));
-    consider(twin_pairs(&rows, n));
+    let same_column = |a: usize, b: usize| (0..m).all(|r| tying.get(r, a) == tying.get(r, b));
+    let same_row =
+        |a: usize, b: usize| tying.data[a * n..(a + 1) * n] == tying.data[b * n..(b + 1) * n];
+    consider(twin_pairs(&column_prints, &same_column, 0));
+    consider(twin_pairs(&row_prints, &same_row, n));
     swaps
 }
 
-/// For each class of equal items (two or more), the first two indices plus `offset`.
-fn twin_pairs<T: AsRef<[i32]>>(items: &[T], offset: usize) -> Vec<(usize, usize)> {
-    let mut first: std::collections::HashMap<&[i32], (usize, bool)> =
-        std::collections::HashMap::new();
+/// One step of an order-dependent fingerprint of an entry sequence.
+fn mix(print: u64, value: i32) -> u64 {
+    (print.rotate_left(5) ^ value as u32 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// For each class of equal items (two or more), the first two indices plus
+/// `offset`, ordered by the second. Items are grouped by their
+/// fingerprints `prints` (sorting, no hashing of whole rows) and
+/// compared exactly with `same` within a group, so a collision costs time,
+/// never a wrong pair.
+fn twin_pairs(
+    prints: &[u64],
+    same: &dyn Fn(usize, usize) -> bool,
+    offset: usize,
+) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..prints.len()).collect();
+    order.sort_unstable_by_key(|&i| (prints[i], i));
     let mut pairs = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        match first.get_mut(item.as_ref()) {
-            None => {
-                first.insert(item.as_ref(), (i, false));
-            }
-            Some((j, paired)) => {
-                if !*paired {
-                    *paired = true;
-                    pairs.push((*j + offset, i + offset));
+    for group in order.chunk_by(|&a, &b| prints[a] == prints[b]) {
+        // (first index, second index if seen) of each exact class in the group.
+        let mut classes: Vec<(usize, Option<usize>)> = Vec::new();
+        for &i in group {
+            match classes.iter_mut().find(|(first, _)| same(*first, i)) {
+                Some((first, second)) => {
+                    if second.is_none() {
+                        *second = Some(i);
+                        pairs.push((*first + offset, i + offset));
+                    }
                 }
+                None => classes.push((i, None)),
             }
         }
     }
+    pairs.sort_unstable_by_key(|&(_, second)| second);
     pairs
 }
 
@@ -298,6 +322,33 @@ fn twin_pairs<T: AsRef<[i32]>>(items: &[T], offset: usize) -> Vec<(usize, usize)
 mod tests {
     use super::*;
     use crate::action::GeneratorPair;
+
+    #[test]
+    fn twin_pairs_are_the_first_two_of_each_class_of_equal_lines() {
+        // Columns 0, 2, 4 equal; 1 and 3 equal; 5 alone. Rows 0 and 2 equal.
+        let tying = Tying {
+            rows: 3,
+            cols: 6,
+            data: vec![
+                0, 1, 0, 1, 0, 2, //
+                -1, 3, -1, 3, -1, 4, //
+                0, 1, 0, 1, 0, 2,
+            ],
+        };
+        let trivial = JointAction::new(
+            6,
+            3,
+            vec![GeneratorPair {
+                input: Perm::identity(6),
+                output: Perm::identity(3),
+            }],
+        );
+        let swapped: Vec<Vec<usize>> = twin_swaps(&tying, &trivial)
+            .iter()
+            .map(|p| p.support())
+            .collect();
+        assert_eq!(swapped, vec![vec![0, 2], vec![1, 3], vec![6, 8]]);
+    }
 
     #[test]
     fn component_swaps_are_automorphisms_outside_the_group() {

@@ -161,7 +161,7 @@ impl Level {
     /// The permutation of tree edge `edge` (`gens[k]` or `gens_inv[k]`).
     fn edge_perm(&self, edge: u32) -> &Perm {
         let k = (edge / 2) as usize;
-        if edge % 2 == 0 {
+        if edge.is_multiple_of(2) {
             &self.gens[k]
         } else {
             &self.gens_inv[k]

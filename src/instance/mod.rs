@@ -88,7 +88,6 @@ pub const MAX_INPUT_BYTES: u64 = 256 << 20;
 /// [`MAX_INPUT_BYTES`], and bytes that are not UTF-8, without reading more
 /// than the limit.
 pub fn read_input_text(path: &Path) -> Result<String, InstanceError> {
-    use std::io::Read;
     let io_error = |source: std::io::Error| InstanceError::Io {
         path: path.display().to_string(),
         source,
@@ -103,33 +102,51 @@ pub fn read_input_text(path: &Path) -> Result<String, InstanceError> {
             "is a directory, not a file".into(),
         ));
     }
-    let too_long = || {
-        invalid(
+    if metadata.len() > MAX_INPUT_BYTES {
+        return Err(too_long(&path.display().to_string()));
+    }
+    read_limited_text(file, &path.display().to_string())
+}
+
+/// The error for input longer than [`MAX_INPUT_BYTES`], naming `name`.
+fn too_long(name: &str) -> InstanceError {
+    InstanceError::Io {
+        path: name.to_string(),
+        source: std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             format!(
                 "longer than {} MiB, the most paramshare reads; use a smaller instance or layer",
                 MAX_INPUT_BYTES >> 20
             ),
-        )
-    };
-    if metadata.len() > MAX_INPUT_BYTES {
-        return Err(too_long());
+        ),
     }
+}
+
+/// Reads all of `reader` as text, as [`read_input_text`] reads a file:
+/// at most [`MAX_INPUT_BYTES`] bytes, UTF-8; errors name `name` (for
+/// standard input, say).
+pub fn read_limited_text(reader: impl std::io::Read, name: &str) -> Result<String, InstanceError> {
+    use std::io::Read;
+    let io_error = |source: std::io::Error| InstanceError::Io {
+        path: name.to_string(),
+        source,
+    };
     let mut bytes = Vec::new();
-    file.take(MAX_INPUT_BYTES + 1)
+    reader
+        .take(MAX_INPUT_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(too_long());
+        return Err(too_long(name));
     }
     String::from_utf8(bytes).map_err(|e| {
-        invalid(
+        io_error(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             format!(
                 "not UTF-8 text (invalid byte at offset {})",
                 e.utf8_error().valid_up_to()
             ),
-        )
+        ))
     })
 }
 

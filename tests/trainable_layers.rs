@@ -1,0 +1,241 @@
+//! Layers users can train: tied biases against sympy's output orbits, and the coverage counts.
+//!
+//! Instances are built and designed through the command line, as a user
+//! would. `bias_tying` must equal the G-orbits of the outputs that sympy
+//! computes from the generators (`tests/oracle/output_orbits.py`), and
+//! `unread_inputs` / `dead_outputs` must count the all-`-1` columns and rows
+//! of the tying matrix. Needs python3 with sympy; with
+//! PARAMSHARE_REQUIRE_ORACLES=1 a missing oracle fails the test.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+const ORBITS_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/output_orbits.py");
+
+fn paramshare() -> Command {
+    Command::cargo_bin("paramshare").expect("the binary is built")
+}
+
+/// Whether `python3 -c "import sympy"` works; panics when it does not and
+/// PARAMSHARE_REQUIRE_ORACLES=1.
+fn sympy_available() -> bool {
+    let found = std::process::Command::new("python3")
+        .args(["-c", "import sympy"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        if std::env::var("PARAMSHARE_REQUIRE_ORACLES").as_deref() == Ok("1") {
+            panic!("python3 with sympy is required: PARAMSHARE_REQUIRE_ORACLES=1");
+        }
+        eprintln!("note: python3 with sympy not found; skipping the sympy orbit oracle");
+    }
+    found
+}
+
+/// The toluene-like carbon skeleton: a ring of 6 with one pendant atom (Aut = Z2).
+pub const TOLUENE: &str = "0 1\n1 2\n2 3\n3 4\n4 5\n5 0\n0 6\n";
+
+/// Builds family instances with `paramshare instance` in `dir`; returns their paths.
+fn family_instances(dir: &Path) -> Vec<PathBuf> {
+    let edges = dir.join("toluene.edges");
+    std::fs::write(&edges, TOLUENE).unwrap();
+    let specs: Vec<(&str, Vec<String>)> = vec![
+        ("toluene", vec!["graph".into(), edges.display().to_string()]),
+        (
+            "tensor-8-2-0",
+            vec!["tensor".into(), "8".into(), "2".into(), "0".into()],
+        ),
+        (
+            "tensor-3-1-2",
+            vec!["tensor".into(), "3".into(), "1".into(), "2".into()],
+        ),
+        ("d4-5", vec!["d4".into(), "5".into()]),
+        (
+            "cyclic-6-regular-out",
+            ["cyclic", "6", "--output-action", "regular"]
+                .map(String::from)
+                .to_vec(),
+        ),
+        (
+            "dihedral-5-trivial-in",
+            ["dihedral", "5", "--input-action", "trivial:2"]
+                .map(String::from)
+                .to_vec(),
+        ),
+    ];
+    let mut paths = Vec::new();
+    for (name, args) in specs {
+        let path = dir.join(format!("{name}.json"));
+        paramshare()
+            .arg("instance")
+            .args(&args)
+            .arg("-o")
+            .arg(&path)
+            .assert()
+            .success();
+        paths.push(path);
+    }
+    paths
+}
+
+/// The bundled instances, then the family instances.
+fn all_instances(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/instances"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+    files.sort();
+    files.extend(family_instances(dir));
+    files
+}
+
+/// Designs `instance` with `args` and returns the layer file as JSON.
+fn design(instance: &Path, args: &[&str], out: &Path) -> Value {
+    paramshare()
+        .arg("design")
+        .arg(instance)
+        .args(args)
+        .arg("-o")
+        .arg(out)
+        .assert()
+        .success();
+    serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap()
+}
+
+/// The output permutations of a layer's generators.
+fn output_generators(layer: &Value) -> Vec<Vec<u64>> {
+    layer["generators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            g["output"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+/// sympy's orbit labels (orbits numbered by least point) for each case.
+fn sympy_orbit_labels(cases: &[(usize, Vec<Vec<u64>>)]) -> Vec<Vec<u64>> {
+    let input: Vec<Value> = cases
+        .iter()
+        .map(|(degree, gens)| serde_json::json!({"degree": degree, "generators": gens}))
+        .collect();
+    let mut child = std::process::Command::new("python3")
+        .arg(ORBITS_SCRIPT)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(Value::Array(input).to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "the sympy script failed");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Vec<u64>> = text
+        .lines()
+        .map(|l| l.split_whitespace().map(|x| x.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(lines.len(), cases.len(), "one line per case");
+    lines
+}
+
+fn tying_rows(layer: &Value) -> Vec<Vec<i64>> {
+    layer["tying"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_i64().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+/// (unread inputs, dead outputs) counted from the tying matrix.
+fn coverage_counts(layer: &Value) -> (u64, u64) {
+    let rows = tying_rows(layer);
+    let cols = layer["input_size"].as_u64().unwrap() as usize;
+    let unread = (0..cols).filter(|&n| rows.iter().all(|r| r[n] < 0)).count() as u64;
+    let dead = rows.iter().filter(|r| r.iter().all(|&v| v < 0)).count() as u64;
+    (unread, dead)
+}
+
+#[test]
+fn bias_tying_is_the_output_orbits_sympy_computes() {
+    if !sympy_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut cases = Vec::new();
+    let mut layers = Vec::new();
+    for (k, instance) in all_instances(dir.path()).iter().enumerate() {
+        for method in ["dense", "optimal"] {
+            let out = dir.path().join(format!("{k}.{method}.layer.json"));
+            let layer = design(instance, &["--method", method, "--time-limit", "20"], &out);
+            let m = layer["output_size"].as_u64().unwrap() as usize;
+            cases.push((m, output_generators(&layer)));
+            layers.push((instance.display().to_string(), method, layer));
+        }
+    }
+    let sympy = sympy_orbit_labels(&cases);
+    for ((name, method, layer), orbits) in layers.iter().zip(&sympy) {
+        let bias: Vec<u64> = layer["bias_tying"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} {method}: no bias_tying"))
+            .iter()
+            .map(|x| x.as_u64().unwrap())
+            .collect();
+        assert_eq!(
+            &bias, orbits,
+            "{name} {method}: bias_tying against sympy's orbits"
+        );
+        let (unread, dead) = coverage_counts(layer);
+        assert_eq!(
+            layer["unread_inputs"], unread,
+            "{name} {method}: unread_inputs"
+        );
+        assert_eq!(layer["dead_outputs"], dead, "{name} {method}: dead_outputs");
+    }
+}
+
+#[test]
+fn npy_export_writes_the_bias_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = concat!(env!("CARGO_MANIFEST_DIR"), "/instances/cyclic-6.json");
+    let npy = dir.path().join("c6.npy");
+    paramshare()
+        .args(["design", instance, "--format", "npy", "-o"])
+        .arg(&npy)
+        .assert()
+        .success();
+    let bias = std::fs::read(dir.path().join("c6.bias.npy")).unwrap();
+    let values = paramshare::export::read_npy_vector(&bias).unwrap();
+    let out = dir.path().join("c6.layer.json");
+    let designed = design(Path::new(instance), &[], &out);
+    let want: Vec<i32> = designed["bias_tying"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_i64().unwrap() as i32)
+        .collect();
+    assert_eq!(values, want);
+}
