@@ -8,8 +8,11 @@ Usage:
 
 The layer file (JSON) supplies the group generators; the NPY file the tying
 matrix T (int32, -1 for no edge). W[m, n] = w[T[m, n]] for random shared
-weights w, 0 where T is -1. For every generator g (a permutation of the
-inputs and one of the outputs) the script checks W (g.x) = g.(W x) for random
+weights w, 0 where T is -1. The tied bias is b[m] = c[B[m]] for random bias
+parameters c, where B is the bias tying: FILE.bias.npy beside FILE.npy, the
+safetensors tensor "bias_tying", or the layer file's "bias_tying" (no bias
+if none is there). For every generator g (a permutation of the inputs and
+one of the outputs) the script checks W (g.x) + b = g.(W x + b) for random
 x. An export with channels expanded (--expand-channels) has K input and K'
 output channel blocks; g then acts on each block alike. An optional
 --safetensors FILE is read too (its format is simple enough for numpy alone)
@@ -26,24 +29,29 @@ Needs numpy only. Exit status 0 if every check passes, 1 otherwise.
 """
 
 import json
+import os
 import sys
 
 import numpy as np
 
 
 def read_safetensors(path):
-    """Returns (tying, metadata) from a safetensors file with the int32 tensor "tying"."""
+    """Returns (tying, bias_tying or None, metadata) from a safetensors export."""
     with open(path, "rb") as f:
         data = f.read()
     header_len = int.from_bytes(data[:8], "little")
     header = json.loads(data[8 : 8 + header_len])
-    info = header["tying"]
-    if info["dtype"] != "I32":
-        raise ValueError(f"tensor tying has dtype {info['dtype']}, expected I32")
-    start, end = info["data_offsets"]
     body = data[8 + header_len :]
-    tying = np.frombuffer(body[start:end], dtype="<i4").reshape(info["shape"])
-    return tying, header.get("__metadata__", {})
+
+    def tensor(name):
+        info = header[name]
+        if info["dtype"] != "I32":
+            raise ValueError(f"tensor {name} has dtype {info['dtype']}, expected I32")
+        start, end = info["data_offsets"]
+        return np.frombuffer(body[start:end], dtype="<i4").reshape(info["shape"])
+
+    bias = tensor("bias_tying") if "bias_tying" in header else None
+    return tensor("tying"), bias, header.get("__metadata__", {})
 
 
 def act(perm, v, blocks):
@@ -62,8 +70,6 @@ def dense_weights(tying, weights):
 
 def check_batch(directory):
     """Checks every layer in a batch output directory; returns the exit status."""
-    import os
-
     status, checked = 0, 0
     for name in sorted(os.listdir(directory)):
         if not name.endswith(".layer.json"):
@@ -115,12 +121,28 @@ def check_one(args):
     k_out, k_in = rows // m, cols // n
     if (k_in, k_out) == (1, 1) and not np.array_equal(tying, np.array(layer["tying"], dtype=np.int32)):
         failures.append("the NPY tying matrix differs from the layer file's")
+    bias_tying = None
+    if (k_in, k_out) == (1, 1) and "bias_tying" in layer:
+        bias_tying = np.array(layer["bias_tying"], dtype=np.int32)
+    bias_path = npy_path[: -len(".npy")] + ".bias.npy" if npy_path.endswith(".npy") else None
+    if bias_path is not None and os.path.exists(bias_path):
+        beside = np.load(bias_path)
+        if bias_tying is not None and not np.array_equal(beside, bias_tying):
+            failures.append(f"{bias_path}: differs from the layer file's bias_tying")
+        bias_tying = beside
     if safetensors_path is not None:
-        st, meta = read_safetensors(safetensors_path)
+        st, st_bias, meta = read_safetensors(safetensors_path)
         if not np.array_equal(st, tying):
             failures.append(f"{safetensors_path}: tensor tying differs from the NPY file")
         if meta.get("parameters") != str(int(tying.max()) + 1):
             failures.append(f"{safetensors_path}: metadata parameters = {meta.get('parameters')}")
+        if st_bias is not None:
+            if bias_tying is not None and not np.array_equal(st_bias, bias_tying):
+                failures.append(f"{safetensors_path}: tensor bias_tying differs from the NPY export")
+            bias_tying = st_bias
+    if bias_tying is not None and bias_tying.shape != (rows,):
+        failures.append(f"bias tying has shape {bias_tying.shape}, expected [{rows}]")
+        bias_tying = None
 
     parameters = int(tying.max()) + 1
     used = np.unique(tying[tying >= 0])
@@ -129,18 +151,24 @@ def check_one(args):
     rng = np.random.default_rng(0)
     weights = rng.standard_normal(parameters)
     w = dense_weights(tying, weights)
+    # b[m] = c[bias_tying[m]] for random c; a zero bias without a bias tying
+    b = np.zeros((rows, 1))
+    if bias_tying is not None:
+        b = rng.standard_normal(int(bias_tying.max(initial=-1)) + 1)[bias_tying][:, None]
     x = rng.standard_normal((cols, 8))
     worst = 0.0
     for i, g in enumerate(layer["generators"]):
-        lhs = w @ act(g["input"], x, k_in)
-        rhs = act(g["output"], w @ x, k_out)
+        lhs = w @ act(g["input"], x, k_in) + b
+        rhs = act(g["output"], w @ x + b, k_out)
         error = float(np.max(np.abs(lhs - rhs), initial=0.0))
         worst = max(worst, error)
         if error > 1e-9:
-            failures.append(f"generator {i}: W(g.x) - g.(Wx) is {error:.3g}")
+            failures.append(f"generator {i}: W(g.x) + b - g.(Wx + b) is {error:.3g}")
     print(
         f"{layer.get('instance', '?')} ({layer.get('method', '?')}): W is {rows} x {cols}, "
-        f"{parameters} shared weights, {len(layer['generators'])} generators, "
+        f"{parameters} shared weights, "
+        f"{'no' if bias_tying is None else int(bias_tying.max(initial=-1)) + 1} biases, "
+        f"{len(layer['generators'])} generators, "
         f"largest equivariance error {worst:.1e}"
     )
     for failure in failures:

@@ -352,7 +352,10 @@ impl Layer {
         if let Some(gap) = used.iter().position(|u| !u) {
             return Err(layer_error(
                 "tying",
-                format!("parameter {gap} is never used; indices must be exactly 0..{parameters}"),
+                format!(
+                    "parameter {gap} is never used; indices must be exactly 0..{}",
+                    parameters - 1
+                ),
             ));
         }
         if let Some(p) = obj.get("parameters") {

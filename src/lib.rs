@@ -11,6 +11,9 @@
 pub mod action;
 pub mod background;
 pub mod batch;
+pub mod budget;
+#[cfg(feature = "burn")]
+pub mod burn;
 pub mod design;
 pub mod export;
 pub mod group;

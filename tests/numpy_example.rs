@@ -184,3 +184,41 @@ fn numpy_rejects_a_scrambled_matrix() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("FAIL"));
 }
+
+#[test]
+fn numpy_checks_the_tied_bias_beside_the_npy_export() {
+    if !numpy_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let inst = &instances(tmp.path())[1];
+    let layer = tmp.path().join("d.layer.json");
+    let npy = tmp.path().join("d.npy");
+    design(inst, &layer, &[]);
+    design(inst, &npy, &["--format", "npy"]);
+    let out = run_script(&layer, &npy, None);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    // S4 is transitive on the outputs: one bias
+    assert!(
+        out.status.success() && stdout.contains("1 biases"),
+        "{stdout}"
+    );
+    // one bias per output is not constant on the output orbit: not equivariant
+    let bias = tmp.path().join("d.bias.npy");
+    let mut bytes = Vec::new();
+    {
+        use npyz::WriterBuilder;
+        let mut w = npyz::WriteOptions::<i32>::new()
+            .default_dtype()
+            .shape(&[4])
+            .writer(&mut bytes)
+            .begin_nd()
+            .unwrap();
+        w.extend([0, 1, 2, 3]).unwrap();
+        w.finish().unwrap();
+    }
+    std::fs::write(&bias, bytes).unwrap();
+    let out = run_script(&layer, &npy, None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("W(g.x) + b - g.(Wx + b)"));
+}

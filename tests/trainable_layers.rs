@@ -54,7 +54,7 @@ fn family_instances(dir: &Path) -> Vec<PathBuf> {
             "tensor-3-1-2",
             vec!["tensor".into(), "3".into(), "1".into(), "2".into()],
         ),
-        ("d4-5", vec!["d4".into(), "5".into()]),
+        ("d4-3", vec!["d4".into(), "3".into()]),
         (
             "cyclic-6-regular-out",
             ["cyclic", "6", "--output-action", "regular"]
@@ -238,4 +238,177 @@ fn npy_export_writes_the_bias_beside_it() {
         .map(|x| x.as_i64().unwrap() as i32)
         .collect();
     assert_eq!(values, want);
+}
+
+/// Whether `dreadnaut` runs; panics when it does not and PARAMSHARE_REQUIRE_ORACLES=1.
+fn dreadnaut_available() -> bool {
+    let found = std::process::Command::new("dreadnaut")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        if std::env::var("PARAMSHARE_REQUIRE_ORACLES").as_deref() == Ok("1") {
+            panic!("dreadnaut (Debian package nauty) is required: PARAMSHARE_REQUIRE_ORACLES=1");
+        }
+        eprintln!("note: dreadnaut not found; skipping the nauty check of covering designs");
+    }
+    found
+}
+
+/// The automorphism group order nauty's dreadnaut finds for a layer file,
+/// from the graph `paramshare verify --export-dreadnaut` writes.
+fn dreadnaut_order(layer: &Path) -> String {
+    let script = layer.with_extension("dre");
+    let verified = paramshare()
+        .arg("verify")
+        .arg(layer)
+        .arg("--export-dreadnaut")
+        .arg(&script)
+        .output()
+        .unwrap();
+    // exit 0 for an exact layer, 1 for one that is not (the graph is written either way)
+    assert!(
+        matches!(verified.status.code(), Some(0 | 1)),
+        "verify failed"
+    );
+    let out = std::process::Command::new("dreadnaut")
+        .stdin(std::fs::File::open(&script).unwrap())
+        .output()
+        .expect("dreadnaut runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let at = text
+        .find("grpsize=")
+        .unwrap_or_else(|| panic!("no grpsize in dreadnaut output: {text}"));
+    text[at + 8..]
+        .split(|c: char| c == ';' || c.is_whitespace())
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// Whether dreadnaut's printed order (`24`, or `2.866746306029e79` beyond
+/// its integer range) is the decimal `ours`: exactly, or to every printed digit.
+fn printed_order_matches(printed: &str, ours: &str) -> bool {
+    let Some((mantissa, exponent)) = printed.split_once('e') else {
+        return printed == ours;
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let exponent: usize = exponent.parse().unwrap();
+    // ours rounded to the printed digits: compare its leading digits, allowing a last-digit rounding
+    let head: u64 = ours[..digits.len().min(ours.len())].parse().unwrap();
+    let next = ours.as_bytes().get(digits.len()).map_or(0, |d| d - b'0');
+    let rounded = head + u64::from(next >= 5);
+    ours.len() == exponent + 1 && digits.parse::<u64>().unwrap() == rounded
+}
+
+/// `--cover` on the instances the issue names (the toluene-like graph,
+/// matrices to a scalar) and the other families: nothing unread or dead,
+/// proved optimal, the automorphism order nauty finds (|G| when exact: G
+/// preserves every design by construction, so equal orders mean Aut = G),
+/// and the tied bias equal to sympy's output orbits.
+#[test]
+fn covering_designs_touch_every_input_and_output_and_nauty_agrees() {
+    let (nauty, sympy) = (dreadnaut_available(), sympy_available());
+    let dir = tempfile::tempdir().unwrap();
+    let mut cases = Vec::new();
+    let mut layers = Vec::new();
+    for instance in family_instances(dir.path()) {
+        let name = instance.file_stem().unwrap().to_string_lossy().into_owned();
+        let out = dir.path().join(format!("{name}.cover.layer.json"));
+        let layer = design(&instance, &["--method", "optimal", "--cover"], &out);
+        assert_eq!(
+            coverage_counts(&layer),
+            (0, 0),
+            "{name}: counted from tying"
+        );
+        assert_eq!(layer["unread_inputs"], 0, "{name}");
+        assert_eq!(layer["dead_outputs"], 0, "{name}");
+        assert_eq!(
+            layer["optimal"], true,
+            "{name}: proved optimal among covering patterns"
+        );
+        assert_eq!(layer["cover"], true, "{name}");
+        let cost = layer["edges"].as_u64().unwrap();
+        assert_eq!(
+            layer["lower_bound"].as_u64(),
+            Some(cost),
+            "{name}: the bound meets the cost"
+        );
+        if nauty {
+            let theirs = dreadnaut_order(&out);
+            let ours = layer["automorphism_order"].as_str().unwrap();
+            assert!(
+                printed_order_matches(&theirs, ours),
+                "{name}: nauty's |Aut| {theirs} against the layer's {ours}"
+            );
+            if layer["exact"] == true {
+                assert_eq!(layer["automorphism_order"], layer["group_order"], "{name}");
+            } else {
+                // Not exact only where no pattern can be: the closure is larger than G.
+                assert_ne!(layer["closure_order"], layer["group_order"], "{name}");
+                assert_eq!(
+                    layer["automorphism_order"], layer["closure_order"],
+                    "{name}"
+                );
+            }
+        }
+        let m = layer["output_size"].as_u64().unwrap() as usize;
+        cases.push((m, output_generators(&layer)));
+        layers.push((name, layer));
+    }
+    let names: Vec<&str> = layers.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.contains(&"toluene") && names.contains(&"tensor-8-2-0"));
+    // The two layers the issue reported: exact ones are this sparse only when uncovered.
+    let toluene = &layers.iter().find(|(n, _)| n == "toluene").unwrap().1;
+    assert_eq!(toluene["exact"], true);
+    if sympy {
+        for ((name, layer), orbits) in layers.iter().zip(sympy_orbit_labels(&cases)) {
+            let bias: Vec<u64> = layer["bias_tying"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap())
+                .collect();
+            assert_eq!(bias, orbits, "{name}: bias_tying against sympy");
+        }
+    }
+}
+
+/// Without --cover the optimal toluene layer ignores an atom and has a dead
+/// output; design says so on standard error and suggests --cover.
+#[test]
+fn design_warns_about_unread_inputs_and_suggests_cover() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = family_instances(dir.path())
+        .into_iter()
+        .find(|p| p.file_stem().is_some_and(|s| s == "toluene"))
+        .unwrap();
+    let out = dir.path().join("toluene.optimal.layer.json");
+    let assert = paramshare()
+        .arg("design")
+        .arg(&instance)
+        .args(["--method", "optimal", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let layer: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let (unread, dead) = coverage_counts(&layer);
+    assert!(
+        unread > 0 && dead > 0,
+        "the uncovered optimum leaves atoms out"
+    );
+    assert!(
+        stderr.contains("warning") && stderr.contains("--cover"),
+        "{stderr}"
+    );
+    // The covering optimum costs more edges than the uncovered one.
+    let covered = design(
+        &instance,
+        &["--method", "optimal", "--cover"],
+        &dir.path().join("c.json"),
+    );
+    assert!(covered["edges"].as_u64() > layer["edges"].as_u64());
 }

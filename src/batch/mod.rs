@@ -91,6 +91,10 @@ pub struct DesignSettings {
     pub objective: Objective,
     /// Each search stops after this long with the best pattern found (`optimal: false`).
     pub time_limit: Option<Duration>,
+    /// `--memory-limit` in bytes, for the whole process (default: the machine's limits).
+    pub memory_limit: Option<u64>,
+    /// Optimal designs read every input and feed every output (`--cover`).
+    pub cover: bool,
 }
 
 impl DesignSettings {
@@ -99,6 +103,10 @@ impl DesignSettings {
         let mut options = DesignOptions::new(method);
         options.objective = self.objective;
         options.time_limit = self.time_limit;
+        if let Some(bytes) = self.memory_limit {
+            options.memory = crate::budget::MemoryBudget::with_limit(bytes);
+        }
+        options.cover = self.cover;
         options
     }
 }
@@ -387,7 +395,13 @@ fn reusable_layer(
 ) -> Option<Layer> {
     let layer = Layer::read(path).ok()?;
     let same_objective = job.method != Method::Optimal
-        || layer.objective.as_deref() == Some(options.objective.name());
+        || (layer.objective.as_deref() == Some(options.objective.name())
+            && layer
+                .extra
+                .get("cover")
+                .and_then(|c| c.as_bool())
+                .unwrap_or(false)
+                == options.cover);
     (layer.method == job.method.name()
         && same_objective
         && layer.input_size == instance.input_size

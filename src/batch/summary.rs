@@ -48,6 +48,9 @@ pub struct SummaryRow {
     pub method: String,
     pub parameters: Option<usize>,
     pub edges: Option<u64>,
+    /// Inputs no output reads and outputs that read no input (`--cover` makes both 0).
+    pub unread_inputs: Option<u64>,
+    pub dead_outputs: Option<u64>,
     pub exact: Option<bool>,
     pub optimal: Option<bool>,
     pub automorphism_order: Option<String>,
@@ -80,6 +83,8 @@ impl SummaryRow {
             method: job.method.name().to_string(),
             parameters: Some(layer.parameters),
             edges: Some(layer.edges),
+            unread_inputs: Some(layer.tying.unread_inputs()),
+            dead_outputs: Some(layer.tying.dead_outputs()),
             exact: layer.exact,
             optimal: layer.optimal,
             automorphism_order: layer.automorphism_order.clone(),
@@ -113,6 +118,8 @@ impl SummaryRow {
             method: job.method.name().to_string(),
             parameters: None,
             edges: None,
+            unread_inputs: None,
+            dead_outputs: None,
             exact: None,
             optimal: None,
             automorphism_order: None,
@@ -127,9 +134,9 @@ impl SummaryRow {
 }
 
 impl SummaryRow {
-    /// N, M, |G|, method, parameters and edges as text (empty where
-    /// absent): the columns every rendering shares, in this order.
-    fn shared_cells(&self) -> [String; 6] {
+    /// N, M, |G|, method, parameters, edges, unread inputs and dead outputs
+    /// as text (empty where absent): the columns every rendering shares, in this order.
+    fn shared_cells(&self) -> [String; 8] {
         [
             opt(&self.input_size),
             opt(&self.output_size),
@@ -137,6 +144,8 @@ impl SummaryRow {
             self.method.clone(),
             opt(&self.parameters),
             opt(&self.edges),
+            opt(&self.unread_inputs),
+            opt(&self.dead_outputs),
         ]
     }
 }
@@ -177,8 +186,8 @@ fn time_text(row: &SummaryRow) -> String {
 /// The summary as a Markdown table.
 pub fn markdown_summary(rows: &[SummaryRow]) -> String {
     let mut out = String::from(
-        "| instance | N | M | \\|G\\| | method | parameters | edges | exact | optimal | \\|Aut\\| | status | seconds |\n\
-         |---|---:|---:|---:|---|---:|---:|---|---|---:|---|---:|\n",
+        "| instance | N | M | \\|G\\| | method | parameters | edges | unread | dead | exact | optimal | \\|Aut\\| | status | seconds |\n\
+         |---|---:|---:|---:|---|---:|---:|---:|---:|---|---|---:|---|---:|\n",
     );
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     for r in rows {
@@ -236,6 +245,8 @@ pub fn comparison_table(rows: &[SummaryRow]) -> String {
         "method",
         "params",
         "edges",
+        "unread",
+        "dead",
         "params/dense",
         "edges/dense",
         "exact",
@@ -278,7 +289,7 @@ pub fn comparison_table(rows: &[SummaryRow]) -> String {
                 .unwrap_or(0)
         })
         .collect();
-    let numeric = |c: usize| matches!(c, 1 | 2 | 3 | 5 | 6 | 11 | 12);
+    let numeric = |c: usize| matches!(c, 1 | 2 | 3 | 5 | 6 | 7 | 8 | 13 | 14);
     let mut out = String::new();
     for (i, row) in table.iter().enumerate() {
         let cells: Vec<String> = row
@@ -330,7 +341,7 @@ fn csv_field(s: &str) -> String {
 /// The summary as CSV (RFC 4180 quoting), `seconds` and `reused` last.
 pub fn csv_summary(rows: &[SummaryRow]) -> String {
     let mut out = String::from(
-        "instance,file,input_size,output_size,group_order,method,parameters,edges,exact,optimal,automorphism_order,closure_order,status,error,notes,seconds,reused\n",
+        "instance,file,input_size,output_size,group_order,method,parameters,edges,unread_inputs,dead_outputs,exact,optimal,automorphism_order,closure_order,status,error,notes,seconds,reused\n",
     );
     for r in rows {
         let mut fields = vec![r.instance.clone(), r.file.clone()];

@@ -29,6 +29,14 @@ use std::time::Duration;
 ///            loop, with a proof of optimality. When no pattern is exact it
 ///            says why and returns the sparsest pattern reaching the closure.
 ///
+/// The sparsest exact pattern may leave an input unread or an output dead
+/// (always zero), which no one would train: --cover asks for the sparsest
+/// exact pattern in which every input is read and every output reads
+/// (optimal: true then means proved optimal among such patterns). Every
+/// layer reports unread_inputs and dead_outputs; design warns when either
+/// is not 0. Every layer carries bias_tying, one bias parameter per output
+/// orbit (the most general equivariant bias).
+///
 /// Every layer is verified: automorphism_order, closure_order and exact are
 /// computed. Ctrl-C or --time-limit stops a search; the best pattern found
 /// so far is written, marked optimal: false, and the exit status is 0.
@@ -40,6 +48,7 @@ use std::time::Duration;
 ///   paramshare design instances/cyclic-4.json --method dense -o cyclic-4.layer.json
 ///   paramshare design instances/cyclic-4.json --method optimal --objective edges
 ///   paramshare design instances/cyclic-4.json --method sparse --with-identity
+///   paramshare design instances/deepsets-5.json --method optimal --cover
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct DesignArgs {
@@ -57,9 +66,20 @@ pub struct DesignArgs {
     /// Stop a search after this many seconds and write the best pattern found.
     #[arg(long, value_name = "SECONDS")]
     time_limit: Option<f64>,
+    /// Memory the run may use, in bytes with an optional K, M, G or T
+    /// suffix (binary: 6G = 6 GiB). A search that reaches it stops with its
+    /// best verified pattern and says so in a note; a layer that cannot fit
+    /// at all is refused. Default: the smaller of physical memory, the
+    /// cgroup limit and the address-space limit (ulimit -v), less a margin.
+    #[arg(long, value_name = "BYTES", value_parser = paramshare::budget::parse_bytes)]
+    memory_limit: Option<u64>,
     /// Sparse design: add the identity to the generating set.
     #[arg(long)]
     with_identity: bool,
+    /// Optimal design: every input read by some output, every output reading
+    /// some input (dense and sparse designs always are).
+    #[arg(long)]
+    cover: bool,
     /// Where to write the layer (written atomically); standard output if absent or -.
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -123,6 +143,10 @@ pub fn run(args: DesignArgs) -> Result<i32, Failure> {
         SolverArg::Ilp => SolverKind::Ilp,
     };
     options.with_identity = args.with_identity;
+    if let Some(bytes) = args.memory_limit {
+        options.memory = paramshare::budget::MemoryBudget::with_limit(bytes);
+    }
+    options.cover = args.cover;
     if let Some(seconds) = args.time_limit {
         if !(seconds.is_finite() && seconds >= 0.0) {
             return Err(Failure::bad_input(format!(
@@ -164,8 +188,14 @@ pub fn run(args: DesignArgs) -> Result<i32, Failure> {
         .write(&layer, inst.channels, args.output.as_deref())?;
     if let Some(notes) = layer.extra.get("notes").and_then(|v| v.as_array()) {
         for note in notes.iter().filter_map(|n| n.as_str()) {
-            eprintln!("paramshare: note: {}", shorten_numbers(note));
+            eprintln!(
+                "paramshare: note: {}",
+                super::output::escape_controls(&shorten_numbers(note))
+            );
         }
+    }
+    if let Some(warning) = coverage_warning(&layer, args.cover) {
+        eprintln!("paramshare: warning: {warning}");
     }
     eprintln!("{}", summary_line(&layer, args.output.as_deref()));
     Ok(0)
@@ -216,4 +246,25 @@ fn summary_line(layer: &Layer, output: Option<&Path>) -> String {
         None => {}
     }
     format!("wrote {place}: {}", parts.join(", "))
+}
+
+/// What to say when a layer leaves inputs unread or outputs dead, or `None`.
+fn coverage_warning(layer: &paramshare::layer::Layer, cover: bool) -> Option<String> {
+    let (unread, dead) = (layer.tying.unread_inputs(), layer.tying.dead_outputs());
+    if unread == 0 && dead == 0 {
+        return None;
+    }
+    let plural = |k: u64, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    let mut text = format!(
+        "{} and {} (unread_inputs, dead_outputs): such a layer ignores part of its input or always \
+         outputs 0 somewhere",
+        plural(unread, "input is read by no output", "inputs are read by no output"),
+        plural(dead, "output reads no input", "outputs read no input"),
+    );
+    if !cover && layer.method == "optimal" {
+        text.push_str("; --cover asks for the sparsest exact pattern that reads every input and feeds every output");
+    } else {
+        text.push_str("; no pattern can cover a side with no edge orbit");
+    }
+    Some(text)
 }

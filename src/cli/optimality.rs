@@ -2,6 +2,7 @@
 
 use super::output::{write_output, Failure};
 use paramshare::action::{EdgeOrbits, JointAction};
+use paramshare::design::cover::Cover;
 use paramshare::design::exhaustive::{cheaper_exact_pattern, Enumeration, SUBSET_LIMIT};
 use paramshare::design::optimal::pattern_of;
 use paramshare::design::oracle::VerifierOracle;
@@ -80,7 +81,11 @@ pub fn run(
     let units = objective.name();
     let orbits = action.edge_orbits();
     let oracle = VerifierOracle::new(&target);
-    let found = cheaper_exact_pattern(&orbits, &oracle, objective, cost)
+    // A --cover layer is optimal among covering patterns only.
+    let covering = layer.extra.get("cover").and_then(|v| v.as_bool()) == Some(true);
+    let cover = Cover::new(&orbits);
+    let admissible = |chosen: &[bool]| !covering || cover.is_covered_by(chosen);
+    let found = cheaper_exact_pattern(&orbits, &oracle, objective, cost, &admissible)
         .map_err(|e| Failure::failed(format!("{file}: {e}")))?;
     match found {
         Enumeration::TooMany { subsets } => Err(Failure::bad_input(format!(
@@ -90,8 +95,9 @@ pub fn run(
             orbits.count()
         ))),
         Enumeration::NoneCheaper { checked } => {
+            let which = if covering { "covering union" } else { "union" };
             println!(
-                "optimal: no union of edge orbits with fewer than {cost} {units} reaches the \
+                "optimal: no {which} of edge orbits with fewer than {cost} {units} reaches the \
                  target group {target_name}; {checked} cheaper orbit subsets tried by exhaustive \
                  enumeration (no bound or cut of the search used)"
             );

@@ -65,13 +65,15 @@ pub fn count_cheaper_subsets(weights: &[u64], below: u64, cap: u64) -> u64 {
 
 /// The cheapest exact pattern (one colour per chosen orbit) costing less
 /// than `below` under `objective`, by trying every such subset in order of
-/// cost; refused as [`Enumeration::TooMany`] when there are more than
-/// [`SUBSET_LIMIT`].
+/// cost, among those `admissible` accepts (all, or the covering ones for a
+/// `--cover` layer); refused as [`Enumeration::TooMany`] when there are
+/// more than [`SUBSET_LIMIT`] (counted before the filter).
 pub fn cheaper_exact_pattern(
     orbits: &EdgeOrbits,
     oracle: &dyn ExactnessOracle,
     objective: Objective,
     below: u64,
+    admissible: &dyn Fn(&[bool]) -> bool,
 ) -> Result<Enumeration, OracleError> {
     let weights = orbit_weights(orbits, objective);
     let count = count_cheaper_subsets(&weights, below, SUBSET_LIMIT + 1);
@@ -89,6 +91,9 @@ pub fn cheaper_exact_pattern(
         let mut chosen = vec![false; k];
         for &o in &members {
             chosen[o as usize] = true;
+        }
+        if !admissible(&chosen) {
+            continue;
         }
         checked += 1;
         if oracle.check(&pattern_of(orbits, &chosen))? == Check::Exact {

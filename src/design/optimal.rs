@@ -25,6 +25,7 @@
 //! pattern family with many non-equivalent near-misses (pairs of orbits on
 //! a large torus) needs one round per family member.
 use super::connectivity::connectivity_lower_bound;
+use super::cover::Cover;
 use super::oracle::{Check, ExactnessOracle, OracleError};
 use super::symmetry;
 use super::Objective;
@@ -241,7 +242,10 @@ fn side_transpositions(target: &JointAction) -> Vec<Perm> {
 /// first, whenever the pattern stays exact. Returns the exact pattern and
 /// its cost, or `None` if `stop` turned true first. A heuristic: it gives
 /// the search an incumbent (written on a timeout, and optimal as soon as
-/// the solver's bound reaches it), never a proof by itself.
+/// the solver's bound reaches it), never a proof by itself. With `cover`
+/// the pattern is first completed to a covering one and thinning keeps it
+/// covering (`None` if only `forbidden` could cover some orbit).
+#[allow(clippy::too_many_arguments)]
 pub fn repair_and_thin(
     orbits: &EdgeOrbits,
     weights: &[u64],
@@ -249,6 +253,7 @@ pub fn repair_and_thin(
     start: &[bool],
     forbidden: Option<usize>,
     seed: u64,
+    cover: Option<&Cover>,
     stop: &dyn Fn() -> bool,
 ) -> Result<Option<(Vec<bool>, u64)>, SearchError> {
     let k = orbits.count();
@@ -266,6 +271,12 @@ pub fn repair_and_thin(
             return Ok(None);
         };
         chosen[o] = true;
+    }
+    // Adding orbits keeps a pattern covering, so completing it first suffices.
+    if let Some(cover) = cover {
+        if !cover.complete(&mut chosen, weights, forbidden, &rank) {
+            return Ok(None);
+        }
     }
     loop {
         if stop() {
@@ -311,7 +322,9 @@ pub fn repair_and_thin(
             break;
         }
         chosen[o] = false;
-        if chosen.iter().all(|&c| !c) || oracle.check(&pattern_of(orbits, &chosen))? != Check::Exact
+        if chosen.iter().all(|&c| !c)
+            || cover.is_some_and(|c| !c.is_covered_by(&chosen))
+            || oracle.check(&pattern_of(orbits, &chosen))? != Check::Exact
         {
             chosen[o] = true;
         }
@@ -329,7 +342,8 @@ fn splitmix64(mut x: u64) -> u64 {
 }
 
 /// Local search around an exact pattern: for each chosen orbit, drop it,
-/// repair without it and thin; keep any cheaper result and start over.
+/// repair without it and thin (keeping `cover`'s clauses, if any); keep any
+/// cheaper result and start over.
 /// Returns the best pattern seen (at worst `pattern` itself).
 pub fn improve_by_exchange(
     orbits: &EdgeOrbits,
@@ -337,6 +351,7 @@ pub fn improve_by_exchange(
     oracle: &dyn ExactnessOracle,
     pattern: (Vec<bool>, u64),
     floor: u64,
+    cover: Option<&Cover>,
     stop: &dyn Fn() -> bool,
 ) -> Result<(Vec<bool>, u64), SearchError> {
     let mut best = pattern;
@@ -347,9 +362,16 @@ pub fn improve_by_exchange(
             }
             let mut start = best.0.clone();
             start[o] = false;
-            if let Some(found) =
-                repair_and_thin(orbits, weights, oracle, &start, Some(o), o as u64, stop)?
-            {
+            if let Some(found) = repair_and_thin(
+                orbits,
+                weights,
+                oracle,
+                &start,
+                Some(o),
+                o as u64,
+                cover,
+                stop,
+            )? {
                 if found.1 < best.1 {
                     best = found;
                     continue 'restart;
@@ -363,6 +385,7 @@ pub fn improve_by_exchange(
 
 /// [`repair_and_thin`] from `start` with `seed`, then [`improve_by_exchange`]
 /// down to the proved bound: an exact pattern and its cost, or `None` if stopped.
+#[allow(clippy::too_many_arguments)]
 fn incumbent_from(
     orbits: &EdgeOrbits,
     weights: &[u64],
@@ -370,12 +393,23 @@ fn incumbent_from(
     start: &[bool],
     seed: u64,
     progress: &SearchProgress,
+    cover: Option<&Cover>,
     stop: &dyn Fn() -> bool,
 ) -> Result<Option<(Vec<bool>, u64)>, SearchError> {
-    let Some(repaired) = repair_and_thin(orbits, weights, oracle, start, None, seed, stop)? else {
+    let Some(repaired) = repair_and_thin(orbits, weights, oracle, start, None, seed, cover, stop)?
+    else {
         return Ok(None);
     };
-    improve_by_exchange(orbits, weights, oracle, repaired, progress.bound, stop).map(Some)
+    improve_by_exchange(
+        orbits,
+        weights,
+        oracle,
+        repaired,
+        progress.bound,
+        cover,
+        stop,
+    )
+    .map(Some)
 }
 
 /// Searches for the cheapest exact pattern. `target` is the group the
@@ -387,7 +421,21 @@ pub fn search_optimal(
     oracle: &dyn ExactnessOracle,
     settings: SearchSettings<'_>,
 ) -> Result<SearchOutcome, SearchError> {
-    search(orbits, target, oracle, settings, true)
+    search(orbits, target, oracle, settings, true, None)
+}
+
+/// [`search_optimal`] among covering patterns: the cheapest exact pattern
+/// meeting every clause of `cover` (every input read, every output fed).
+/// The cuts and the connectivity bound hold for every exact pattern, so
+/// `optimal` and `lower_bound` mean the same among covering ones.
+pub fn search_optimal_covering(
+    orbits: &EdgeOrbits,
+    target: &JointAction,
+    oracle: &dyn ExactnessOracle,
+    settings: SearchSettings<'_>,
+    cover: &Cover,
+) -> Result<SearchOutcome, SearchError> {
+    search(orbits, target, oracle, settings, true, Some(cover))
 }
 
 /// [`search_optimal`], starting from the proved [`connectivity_lower_bound`]
@@ -399,6 +447,7 @@ fn search(
     oracle: &dyn ExactnessOracle,
     settings: SearchSettings<'_>,
     connectivity_bound: bool,
+    cover: Option<&Cover>,
 ) -> Result<SearchOutcome, SearchError> {
     let k = orbits.count();
     let weights = orbit_weights(orbits, settings.objective);
@@ -477,6 +526,11 @@ fn search(
             progress.cuts += 1;
         }
     }
+    // Covering: one clause per input orbit and per output orbit. The dense
+    // incumbent meets them all.
+    for clause in cover.iter().flat_map(|c| c.solver_clauses()) {
+        solver.add_clause(&clause);
+    }
     // An incumbent before the first solve: repair the empty pattern. When the
     // proved bound is tight (D4 on a 16x16 image: 72 parameters, 516 edges)
     // this ends the search with no solver call at all.
@@ -488,6 +542,7 @@ fn search(
         &empty,
         0,
         &progress,
+        cover,
         settings.stop,
     )? {
         incumbent = found;
@@ -555,6 +610,7 @@ fn search(
                         start,
                         seed,
                         &progress,
+                        cover,
                         settings.stop,
                     )? {
                         if found.1 < incumbent.1 {
@@ -621,6 +677,16 @@ pub fn exhaustive_minimum(
     oracle: &dyn ExactnessOracle,
     objective: Objective,
 ) -> Result<Option<(Vec<bool>, u64)>, OracleError> {
+    exhaustive_minimum_covering(orbits, oracle, objective, None)
+}
+
+/// [`exhaustive_minimum`] among the subsets meeting every clause of `cover` (when given).
+pub fn exhaustive_minimum_covering(
+    orbits: &EdgeOrbits,
+    oracle: &dyn ExactnessOracle,
+    objective: Objective,
+    cover: Option<&Cover>,
+) -> Result<Option<(Vec<bool>, u64)>, OracleError> {
     let k = orbits.count();
     assert!(k <= 20, "exhaustive search over {k} orbits is too large");
     let weights = orbit_weights(orbits, objective);
@@ -636,6 +702,9 @@ pub fn exhaustive_minimum(
     subsets.sort_unstable();
     for (cost, mask) in subsets {
         let chosen: Vec<bool> = (0..k).map(|o| mask >> o & 1 == 1).collect();
+        if cover.is_some_and(|c| !c.is_covered_by(&chosen)) {
+            continue;
+        }
         if oracle.check(&pattern_of(orbits, &chosen))? == Check::Exact {
             return Ok(Some((chosen, cost)));
         }

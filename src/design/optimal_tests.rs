@@ -88,6 +88,36 @@ fn optimum_parameters(target: &JointAction) -> u64 {
         if objective == Objective::Parameters {
             answer = expected;
         }
+        // Among covering patterns: the same agreement, and the result covers.
+        let cover = Cover::new(&orbits);
+        let (_, covering) = exhaustive_minimum_covering(&orbits, &oracle, objective, Some(&cover))
+            .unwrap()
+            .expect("the dense design is exact and covering");
+        assert!(covering >= expected);
+        for solver in [SolverKind::Sat, SolverKind::Ilp] {
+            let mut ignore = |_: &SearchProgress| {};
+            let found = search_optimal_covering(
+                &orbits,
+                target,
+                &oracle,
+                SearchSettings {
+                    objective,
+                    solver,
+                    stop: &never,
+                    progress: &mut ignore,
+                },
+                &cover,
+            )
+            .unwrap();
+            assert!(found.optimal, "covering {solver} {objective:?}");
+            assert_eq!(found.cost, covering, "covering {solver} {objective:?}");
+            assert!(found.lower_bound <= covering);
+            assert!(cover.is_covered_by(&found.chosen));
+            assert_eq!(
+                oracle.check(&pattern_of(&orbits, &found.chosen)).unwrap(),
+                Check::Exact
+            );
+        }
     }
     answer
 }
@@ -271,6 +301,7 @@ fn connectivity_bound_agrees_with_the_cuts_alone_on_small_images() {
                             progress: &mut ignore,
                         },
                         connectivity_bound,
+                        None,
                     )
                     .unwrap();
                     assert!(found.optimal);

@@ -439,7 +439,9 @@ pub fn nested_sets(k: usize, d: usize) -> Result<GroupAction, FamilyError> {
         gens.push(between(&|s| (s + 1) % d));
     }
     Ok(GroupAction::new(
-        format!("nested-sets-{d}x{k}"),
+        // "D sets of K" in words: the bundled nested-sets-3x4 (3 sets of 4) was
+        // named by hand, and "KxD" after the argument order read the other way
+        format!("nested-sets-{d}-sets-of-{k}"),
         format!("S{k} wr S{d} (order {k}!^{d} {d}!): {d} sets of {k} elements, permuted within and between sets"),
         size,
         gens,

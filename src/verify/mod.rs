@@ -253,6 +253,9 @@ impl LayerVerdict {
 
     /// Writes `automorphism_order`, `closure_order` and `exact` into `layer`.
     pub fn fill(&self, layer: &mut Layer) {
+        // the order of the group the generators generate, recomputed: a
+        // layer whose group_order was edited is not written back as is
+        layer.group_order = self.pattern.group_order.to_string();
         layer.automorphism_order = Some(self.pattern.automorphism_order.to_string());
         layer.closure_order = Some(self.closure.automorphism_order.to_string());
         layer.exact = Some(self.pattern.is_exact());
