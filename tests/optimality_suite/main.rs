@@ -192,7 +192,7 @@ fn random_point_permutation(rng: &mut ChaCha8Rng, d: usize) -> Images {
         }
         // preserves blocks of consecutive points
         3 => {
-            let sizes: Vec<usize> = (2..d).filter(|s| d % s == 0).collect();
+            let sizes: Vec<usize> = (2..d).filter(|s| d.is_multiple_of(*s)).collect();
             if let Some(&s) = sizes.choose(rng) {
                 let mut blocks: Vec<usize> = (0..d / s).collect();
                 blocks.shuffle(rng);
@@ -639,7 +639,7 @@ fn check_case(index: usize, case: &Case) -> Tally {
         }
     }
     // The optimal design, both objectives; both backends on every fourth case.
-    let solvers: &[SolverKind] = if index % 4 == 0 {
+    let solvers: &[SolverKind] = if index.is_multiple_of(4) {
         &[SolverKind::Sat, SolverKind::Ilp]
     } else {
         &[SolverKind::Sat]
