@@ -925,3 +925,139 @@ fn generating_sets_beyond_the_shape_bound() {
         .unwrap_or(0);
     assert!(solver >= 20, "only {solver} cases needed the solver");
 }
+
+/// The transitive groups of degree 4 to 8 from GAP's library (an outside
+/// source of groups nobody here chose), each acting on its points, on the
+/// unordered pairs and trivially (invariant pooling), in the combinations
+/// points -> points, points -> pairs, pairs -> points, pairs -> pairs and
+/// points -> one pooled output; every case within the suite's limits gets
+/// the same checks as the random ones. GAP's group orders are compared
+/// with the suite's Schreier-Sims and with paramshare's. Needs `gap` with
+/// the TransGrp library (Debian gap-transgrp); with
+/// PARAMSHARE_REQUIRE_ORACLES=1 a missing GAP fails the test.
+#[test]
+fn transitive_groups_from_gap_on_points_pairs_and_pooling() {
+    let script = "SizeScreen([100000, 24]);; for n in [4..8] do for k in [1..NrTransitiveGroups(n)] do \
+        G := TransitiveGroup(n, k); Print(\"group \", n, \" \", k, \" \", Size(G)); \
+        for g in GeneratorsOfGroup(G) do Print(\" \", JoinStringsWithSeparator(List(ListPerm(g, n), \
+        x -> String(x - 1)), \",\")); od; Print(\"\\n\"); od; od; QUIT;";
+    let run = std::process::Command::new("gap")
+        .args(["-q", "-b"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin is piped")
+                .write_all(script.as_bytes())?;
+            child.wait_with_output()
+        });
+    let output = match run {
+        Ok(out)
+            if out.status.success() && String::from_utf8_lossy(&out.stdout).contains("group") =>
+        {
+            out
+        }
+        other => {
+            let why = format!(
+                "gap with TransGrp (apt-get install gap gap-transgrp) did not run: {other:?}"
+            );
+            if std::env::var("PARAMSHARE_REQUIRE_ORACLES").as_deref() == Ok("1") {
+                panic!("{why}");
+            }
+            eprintln!("note: {why}; skipping");
+            return;
+        }
+    };
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let mut cases = Vec::new();
+    let mut groups = 0;
+    for line in text.lines().filter(|l| l.starts_with("group ")) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let d: usize = fields[1].parse().expect("degree");
+        let order: u128 = fields[3].parse().expect("order");
+        let gens: Vec<Images> = fields[4..]
+            .iter()
+            .map(|g| g.split(',').map(|x| x.parse().expect("image")).collect())
+            .collect();
+        assert_eq!(
+            Chain::new(d, &gens, &[]).order(),
+            order,
+            "{line}: GAP's order"
+        );
+        groups += 1;
+        let pairs = SideAction::UnorderedPairs;
+        let pooled = SideAction::Trivial(1);
+        for (input, output) in [
+            (&SideAction::Points, &SideAction::Points),
+            (&SideAction::Points, &pairs),
+            (&pairs, &SideAction::Points),
+            (&pairs, &pairs),
+            (&SideAction::Points, &pooled),
+        ] {
+            let ins: Vec<Images> = gens
+                .iter()
+                .enumerate()
+                .map(|(i, g)| input.apply(g, i, d))
+                .collect();
+            let outs: Vec<Images> = gens
+                .iter()
+                .enumerate()
+                .map(|(i, g)| output.apply(g, i, d))
+                .collect();
+            let (n, m) = (ins[0].len(), outs[0].len());
+            let joint: Vec<Images> = ins
+                .iter()
+                .zip(&outs)
+                .map(|(a, b)| {
+                    a.iter()
+                        .copied()
+                        .chain(b.iter().map(|&x| x + n as u32))
+                        .collect()
+                })
+                .collect();
+            if n > MAX_SIDE || m > MAX_SIDE || edge_orbits(n, m, &joint).1 > MAX_ORBITS {
+                continue;
+            }
+            cases.push(Case {
+                name: format!(
+                    "TransitiveGroup({d}, {}) {} -> {}",
+                    fields[2],
+                    input.name(),
+                    output.name()
+                ),
+                inputs: n,
+                outputs: m,
+                gens: joint,
+            });
+        }
+    }
+    assert!(
+        groups >= 80,
+        "GAP listed only {groups} transitive groups of degree 4 to 8"
+    );
+    let tallies: Vec<Tally> = cases
+        .par_iter()
+        .enumerate()
+        .map(|(i, c)| check_case(i, c))
+        .collect();
+    let mut total = Tally::new();
+    for t in tallies {
+        for (k, v) in t {
+            *total.entry(k).or_default() += v;
+        }
+    }
+    eprintln!("transitive groups: {groups} groups, {} cases", cases.len());
+    for (k, v) in &total {
+        eprintln!("  {v:5}  {k}");
+    }
+    assert!(
+        cases.len() >= 200,
+        "only {} cases within the limits",
+        cases.len()
+    );
+}
