@@ -25,4 +25,5 @@ pub mod render;
 pub mod solve;
 pub mod terminal;
 pub mod tied;
+pub mod tying;
 pub mod verify;

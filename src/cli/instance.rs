@@ -2,9 +2,10 @@
 
 use super::output::{read_input, read_instance, write_output, Failure};
 use clap::{Args, Subcommand};
-use paramshare::instance::families::{self, FamilyError, GroupAction, SideAction};
+use paramshare::instance::families::{
+    self, graph_instance, parse_edge_list, FamilyError, GroupAction, SideAction,
+};
 use paramshare::instance::{Instance, MAX_INPUT_BYTES};
-use paramshare::verify::{graph_instance, parse_edge_list};
 use std::path::{Path, PathBuf};
 
 /// Build an instance (FORMATS.md) for a standard group family.

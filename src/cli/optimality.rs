@@ -167,7 +167,7 @@ pub fn run(
 fn write_verified(mut layer: Layer, action: &JointAction, out: &Path) -> Result<(), Failure> {
     let verdict = verify_layer(&layer.tying, action)
         .map_err(|e| Failure::failed(format!("re-verifying the pattern: {e}")))?;
-    verdict.fill(&mut layer);
+    paramshare::design::record_verdict(&mut layer, &verdict);
     write_output(Some(out), |w| layer.write_json(w))
 }
 

@@ -96,7 +96,7 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
     warn_on_stale_fields(&layer, &verdict);
     if let Some(path) = &args.output {
         let mut filled = layer.clone();
-        verdict.fill(&mut filled);
+        paramshare::design::record_verdict(&mut filled, &verdict);
         write_output(Some(path), |w| filled.write_json(w))?;
     }
     let p = &verdict.pattern;

@@ -282,7 +282,7 @@ pub fn design_layer(
         bias_tying: crate::layer::bias_tying_of(instance.output_size, &instance.generators),
         extra,
     };
-    verdict.fill(&mut layer);
+    record_verdict(&mut layer, &verdict);
     Ok(layer)
 }
 
@@ -295,6 +295,16 @@ pub struct Certificate {
     pub cost: u64,
     pub lower_bound: u64,
     pub proof: String,
+}
+
+/// Writes the verifier's `automorphism_order`, `closure_order` and `exact`
+/// into `layer`, and recomputes `group_order` from the generators (a layer
+/// whose `group_order` was edited is not written back as is).
+pub fn record_verdict(layer: &mut Layer, verdict: &LayerVerdict) {
+    layer.group_order = verdict.pattern.group_order.to_string();
+    layer.automorphism_order = Some(verdict.pattern.automorphism_order.to_string());
+    layer.closure_order = Some(verdict.closure.automorphism_order.to_string());
+    layer.exact = Some(verdict.pattern.is_exact());
 }
 
 /// Why a design's search was told to stop.

@@ -10,6 +10,7 @@
 //! element `e` of set `s` is point `s * k + e`; in a product the pair
 //! `(x, y)` is point `x * size_of_second + y`.
 
+pub use super::graph::{graph_instance, parse_edge_list, EdgeListError, GraphEdges};
 use super::{Channels, Instance, MAX_SIDE};
 use crate::action::GeneratorPair;
 use crate::group::StabilizerChain;

@@ -1,6 +1,7 @@
 //! Instances (FORMATS.md): reading and validating a group acting on one layer's inputs and outputs.
 
 pub mod families;
+mod graph;
 pub mod strict_json;
 
 use crate::action::{GeneratorPair, JointAction};

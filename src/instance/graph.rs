@@ -17,9 +17,9 @@
 //! vertex has a loop) and colour 1 on adjacent pairs: its automorphisms are
 //! exactly the graph's, applied to inputs and outputs alike.
 
-use super::structure::Structure;
+use super::{Channels, Instance};
 use crate::action::GeneratorPair;
-use crate::instance::{Channels, Instance};
+use crate::verify::Structure;
 use std::collections::BTreeSet;
 
 /// A simple undirected graph read from an edge list.
@@ -131,7 +131,7 @@ pub fn graph_instance(graph: &GraphEdges) -> Instance {
         coloured.push((b, a, 1));
     }
     let structure = Structure::from_edges(v, v, &coloured);
-    let aut = super::automorphisms(&structure, &[])
+    let aut = crate::verify::automorphisms(&structure, &[])
         // there are no known generators to reject
         .expect("no known generators");
     let generators = aut
