@@ -37,23 +37,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-/// Parses a method name (`dense`, `sparse`, `optimal`) as the design module knows it.
-pub fn parse_method(name: &str) -> Result<Method, String> {
-    match name {
-        "dense" => Ok(Method::Dense),
-        "sparse" => Ok(Method::Sparse),
-        "optimal" => Ok(Method::Optimal),
-        other => Err(format!(
-            "unknown method \"{other}\" (expected dense, sparse or optimal)"
-        )),
-    }
-}
-
 /// Parses a comma-separated list of methods, keeping the order given and dropping repeats.
 pub fn parse_methods(list: &str) -> Result<Vec<Method>, String> {
     let mut methods = Vec::new();
     for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let m = parse_method(name)?;
+        let m: Method = name.parse()?;
         if !methods.contains(&m) {
             methods.push(m);
         }

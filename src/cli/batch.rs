@@ -63,9 +63,9 @@ pub struct BatchArgs {
     /// safetensors, coo, coo-npy.
     #[arg(long, value_delimiter = ',', default_value = "json")]
     format: Vec<ExportFormat>,
-    /// What the optimal design minimises: edges or parameters.
-    #[arg(long, default_value = "edges", value_parser = ["edges", "parameters"])]
-    objective: String,
+    /// What the optimal design minimises.
+    #[arg(long, value_enum, default_value_t = Objective::Edges)]
+    objective: Objective,
     /// Stop each search after this many seconds and keep the best pattern
     /// found (marked optimal: false).
     #[arg(long, value_name = "SECONDS")]
@@ -194,17 +194,13 @@ pub fn write_reports(
 
 /// The design settings from `--objective`, `--time-limit`, `--cover` and `--memory-limit`.
 pub fn design_settings(
-    objective: &str,
+    objective: Objective,
     time_limit: Option<f64>,
     cover: bool,
     memory_limit: Option<u64>,
 ) -> DesignSettings {
     DesignSettings {
-        objective: if objective == "parameters" {
-            Objective::Parameters
-        } else {
-            Objective::Edges
-        },
+        objective,
         time_limit: time_limit.map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9))),
         cover,
         memory_limit,
@@ -266,7 +262,7 @@ pub fn run(args: BatchArgs) -> Result<i32, Failure> {
         expand_channels: args.expand_channels,
         threads,
         design: design_settings(
-            &args.objective,
+            args.objective,
             args.time_limit,
             args.cover,
             args.memory_limit,
