@@ -201,7 +201,7 @@ pub fn design_layer(
 ) -> Result<Layer, DesignError> {
     check_size(instance.input_size, instance.output_size)?;
     let dense = dense_tying(action);
-    let closure = verify_exact(&dense, action)?;
+    let closure = crate::verify::verify_dense(&dense, action)?;
     let mut extra = serde_json::Map::new();
     let mut notes: Vec<String> = Vec::new();
     let mut optimal = None;

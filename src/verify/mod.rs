@@ -9,6 +9,7 @@
 //! [`verify_exact`] compares it with G<N,M>; [`verify_layer`] fills
 //! the verdict fields of a layer file, including the closure (the
 //! automorphism group of the dense design).
+mod dense_closure;
 mod dreadnaut;
 mod graph;
 mod partition;
@@ -18,6 +19,7 @@ mod structure;
 mod twins;
 mod witness;
 
+pub use dense_closure::dense_design_proved_exact;
 pub use dreadnaut::write_dreadnaut;
 pub use graph::{graph_instance, parse_edge_list, EdgeListError, GraphEdges};
 pub use partition::{Backtrack, Partition};
@@ -228,9 +230,26 @@ pub fn verify_exact(tying: &Tying, action: &JointAction) -> Result<Verdict, Veri
 /// when there is one, certifies that no pattern is exact.
 pub fn verify_closure(action: &JointAction) -> Verdict {
     let dense = Tying::from_edge_orbits(action.edge_orbits());
-    verify_exact(&dense, action)
+    verify_dense(&dense, action)
         // the dense design has the action's shape and is G-invariant by construction
         .expect("the dense design is G-invariant")
+}
+
+/// [`verify_exact`] for the dense design of `action` (as
+/// [`Tying::from_edge_orbits`] builds it): first the search-free proof of
+/// [`dense_design_proved_exact`] (a few passes over the matrix), and the
+/// general verifier only when that proves nothing.
+pub fn verify_dense(dense: &Tying, action: &JointAction) -> Result<Verdict, VerifyError> {
+    if dense_design_proved_exact(action, dense) {
+        return Ok(Verdict {
+            automorphism_order: action.order(),
+            group_order: action.order(),
+            generators: action.joint_generators().to_vec(),
+            witness: None,
+            stats: SearchStats::default(),
+        });
+    }
+    verify_exact(dense, action)
 }
 
 /// The verifier's fields for a layer: its own verdict and the closure's.
@@ -272,7 +291,7 @@ pub fn verify_layer(tying: &Tying, action: &JointAction) -> Result<LayerVerdict,
         if &dense == tying {
             pattern.clone()
         } else {
-            verify_exact(&dense, action)?
+            verify_dense(&dense, action)?
         }
     };
     Ok(LayerVerdict { pattern, closure })
@@ -289,7 +308,7 @@ pub fn verify_layer_with_dense(
     let closure = if pattern.is_exact() || std::ptr::eq(tying, dense) || tying == dense {
         pattern.clone()
     } else {
-        verify_exact(dense, action)?
+        verify_dense(dense, action)?
     };
     Ok(LayerVerdict { pattern, closure })
 }
