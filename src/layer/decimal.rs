@@ -65,16 +65,18 @@ fn put_decimal(buf: &mut [u8], mut at: usize, v: i32) -> usize {
 
 /// Rows formatted per parallel task.
 const ROWS_PER_BLOCK: usize = 32;
-/// Blocks held in memory at once (bounds the buffers to a few megabytes per thread).
-const BLOCKS_PER_WAVE: usize = 64;
 
 /// Writes the rows of `tying` as the layer file does: each row on its own
 /// line, `\n    [a,b,...]`, rows after the first preceded by a comma.
+///
+/// Blocks of rows are formatted in parallel into buffers that are reused
+/// from one wave of blocks to the next: fresh megabyte buffers per block
+/// cost as much in page faults as the formatting itself.
 pub fn write_rows(out: &mut (impl Write + ?Sized), tying: &Tying) -> std::io::Result<()> {
-    let format_block = |first: usize| -> Vec<u8> {
+    let format_block = |buf: &mut Vec<u8>, first: usize| {
         let last = (first + ROWS_PER_BLOCK).min(tying.rows);
         // At most 12 bytes an entry (sign, 10 digits, comma) and 8 a row.
-        let mut buf = vec![0u8; (last - first) * (tying.cols * 12 + 8)];
+        buf.resize((last - first) * (tying.cols * 12 + 8), 0);
         let mut at = 0;
         for m in first..last {
             let open: &[u8] = if m == 0 { b"\n    [" } else { b",\n    [" };
@@ -88,19 +90,22 @@ pub fn write_rows(out: &mut (impl Write + ?Sized), tying: &Tying) -> std::io::Re
                     buf[at] = b',';
                     at += 1;
                 }
-                at = put_decimal(&mut buf, at, v);
+                at = put_decimal(buf, at, v);
             }
             buf[at] = b']';
             at += 1;
         }
         buf.truncate(at);
-        buf
     };
     let starts: Vec<usize> = (0..tying.rows).step_by(ROWS_PER_BLOCK).collect();
-    for wave in starts.chunks(BLOCKS_PER_WAVE) {
-        let texts: Vec<Vec<u8>> = wave.par_iter().map(|&first| format_block(first)).collect();
-        for text in texts {
-            out.write_all(&text)?;
+    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); 4 * rayon::current_num_threads()];
+    for wave in starts.chunks(buffers.len()) {
+        buffers
+            .par_iter_mut()
+            .zip(wave)
+            .for_each(|(buf, &first)| format_block(buf, first));
+        for buf in &buffers[..wave.len()] {
+            out.write_all(buf)?;
         }
     }
     Ok(())

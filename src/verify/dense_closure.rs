@@ -95,7 +95,7 @@ pub fn dense_design_proved_exact(action: &JointAction, dense: &Tying) -> bool {
     let inputs_discrete =
         keys_distinct((0..n).map(|x| output_base.iter().map(|&c| colour(x, c)).collect()));
     if inputs_discrete {
-        return lines_distinct(dense.data.chunks_exact(n));
+        return rows_distinct(dense);
     }
     let outputs_discrete =
         keys_distinct((n..n + m).map(|y| input_base.iter().map(|&c| colour(y, c)).collect()));
@@ -123,10 +123,15 @@ fn hashes_distinct(mut hashes: Vec<u64>) -> bool {
     hashes.windows(2).all(|w| w[0] != w[1])
 }
 
-/// Whether the rows are pairwise different, by hash (a tie is not a proof).
-fn lines_distinct<'a>(rows: impl Iterator<Item = &'a [i32]>) -> bool {
+/// Whether the rows of `dense` are pairwise different, by hash (a tie is
+/// not a proof); rows are hashed in parallel.
+fn rows_distinct(dense: &Tying) -> bool {
+    use rayon::prelude::*;
     hashes_distinct(
-        rows.map(|r| r.iter().fold(0xCBF2_9CE4_8422_2325, |h, &v| mix(h, v)))
+        dense
+            .data
+            .par_chunks_exact(dense.cols)
+            .map(|r| r.iter().fold(0xCBF2_9CE4_8422_2325, |h, &v| mix(h, v)))
             .collect(),
     )
 }
