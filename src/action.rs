@@ -338,7 +338,9 @@ impl JointAction {
     }
 
     /// The edge orbits by union-find over generator images on all N x M
-    /// pairs: a slower, independent computation used to cross-check.
+    /// pairs: a slower, independent computation used to cross-check in
+    /// tests (feature `internal-testing`).
+    #[cfg(any(test, feature = "internal-testing"))]
     pub fn edge_orbits_union_find(&self) -> EdgeOrbits {
         let (n_in, n_out) = (self.input_size, self.output_size);
         let mut uf = OrbitPartition::new(n_in * n_out);

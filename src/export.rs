@@ -17,7 +17,7 @@
 
 use crate::instance::Channels;
 use crate::layer::{write_atomically, Layer, Tying};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::Write;
 use std::path::Path;
@@ -280,8 +280,7 @@ pub fn write_export(
         }
         ExportFormat::Safetensors => {
             dense_ok()?;
-            let bytes = safetensors_bytes(layer, &expanded)?;
-            out.write_all(&bytes)?;
+            write_safetensors(layer, &expanded, out)?;
         }
         ExportFormat::Coo => write_coo_text(&expanded, out)?,
         ExportFormat::CooNpy => write_coo_npy(&expanded, out)?,
@@ -432,8 +431,12 @@ fn write_coo_npy(t: &ExpandedTying, out: &mut dyn Write) -> std::io::Result<()> 
 }
 
 /// The metadata stored beside the `tying` tensor in safetensors exports.
-pub fn safetensors_metadata(layer: &Layer, t: &ExpandedTying) -> HashMap<String, String> {
-    let mut meta = HashMap::new();
+///
+/// Sorted by key (a `BTreeMap`), so the same layer always gives the same
+/// bytes: the safetensors crate's own writer takes a `HashMap`, whose order
+/// changed from run to run.
+pub fn safetensors_metadata(layer: &Layer, t: &ExpandedTying) -> BTreeMap<String, String> {
+    let mut meta = BTreeMap::new();
     meta.insert("format".into(), crate::layer::LAYER_FORMAT.into());
     meta.insert("instance".into(), layer.instance.clone());
     meta.insert("method".into(), layer.method.clone());
@@ -480,32 +483,50 @@ pub fn safetensors_metadata(layer: &Layer, t: &ExpandedTying) -> HashMap<String,
     meta
 }
 
-fn safetensors_bytes(layer: &Layer, t: &ExpandedTying) -> Result<Vec<u8>, ExportError> {
-    let (rows, cols) = (t.rows() as usize, t.cols() as usize);
-    let mut data = Vec::with_capacity(rows * cols * 4);
-    for r in 0..t.rows() {
-        for c in 0..t.cols() {
-            // check_int32 bounded every entry
-            data.extend_from_slice(&(t.get(r, c) as i32).to_le_bytes());
-        }
+/// Writes the safetensors file: an 8-byte little-endian header length, the
+/// JSON header (metadata in key order, then the one tensor), padded with
+/// spaces to a multiple of 8 bytes as the safetensors crate does, then the
+/// int32 entries row by row.
+fn write_safetensors(
+    layer: &Layer,
+    t: &ExpandedTying,
+    out: &mut dyn Write,
+) -> Result<(), ExportError> {
+    let (rows, cols) = (t.rows(), t.cols());
+    let data_bytes = rows * cols * 4;
+    let mut metadata = serde_json::Map::new();
+    for (k, v) in safetensors_metadata(layer, t) {
+        metadata.insert(k, v.into());
     }
+    // Tensors in the safetensors crate's order (by alignment, then name):
+    // `bias_tying` (int32 [M]) first, then `tying` (int32 [M, N]).
     let bias: Vec<u8> = t
         .bias_tying(&layer.bias_tying)
         .iter()
         .flat_map(|b| b.to_le_bytes())
         .collect();
-    let st = |e: safetensors::SafeTensorError| ExportError::Safetensors(e.to_string());
-    let view =
-        safetensors::tensor::TensorView::new(safetensors::Dtype::I32, vec![rows, cols], &data)
-            .map_err(st)?;
-    let bias_view =
-        safetensors::tensor::TensorView::new(safetensors::Dtype::I32, vec![rows], &bias)
-            .map_err(st)?;
-    safetensors::tensor::serialize(
-        [("tying", view), ("bias_tying", bias_view)],
-        Some(safetensors_metadata(layer, t)),
-    )
-    .map_err(st)
+    let bias_bytes = bias.len() as u64;
+    let header = serde_json::json!({
+        "__metadata__": metadata,
+        "bias_tying": {"dtype": "I32", "shape": [bias_bytes / 4], "data_offsets": [0, bias_bytes]},
+        "tying": {"dtype": "I32", "shape": [rows, cols], "data_offsets": [bias_bytes, bias_bytes + data_bytes]},
+    });
+    let mut header = header.to_string().into_bytes();
+    let padded = header.len().div_ceil(8) * 8;
+    header.resize(padded, b' ');
+    out.write_all(&(header.len() as u64).to_le_bytes())?;
+    out.write_all(&header)?;
+    out.write_all(&bias)?;
+    let mut row = Vec::with_capacity(cols as usize * 4);
+    for r in 0..rows {
+        row.clear();
+        for c in 0..cols {
+            // check_int32 bounded every entry
+            row.extend_from_slice(&(t.get(r, c) as i32).to_le_bytes());
+        }
+        out.write_all(&row)?;
+    }
+    Ok(())
 }
 
 /// Reads an int32 `[rows, cols]` NPY file back into a tying matrix.

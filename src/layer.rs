@@ -1,6 +1,6 @@
 //! Layer files (FORMATS.md `paramshare-layer/1`): a tying matrix with its group and verdicts.
 
-use crate::action::{EdgeOrbits, GeneratorPair};
+use crate::action::GeneratorPair;
 use crate::instance::{describe, InstanceError};
 use serde_json::Value;
 use std::io::Write;
@@ -34,67 +34,7 @@ const STANDARD_FIELDS: [&str; 18] = [
 /// The format tag written in every layer file.
 pub const LAYER_FORMAT: &str = "paramshare-layer/1";
 
-/// A tying matrix: `M` rows (outputs) by `N` columns (inputs), entry
-/// `-1` for no edge or the shared parameter's index.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tying {
-    pub rows: usize,
-    pub cols: usize,
-    /// Row-major entries, `data[m * cols + n]`.
-    pub data: Vec<i32>,
-}
-
-impl Tying {
-    /// The dense tying matrix: entry `(m, n)` is the edge orbit of `(n, m)`.
-    pub fn from_edge_orbits(orbits: EdgeOrbits) -> Tying {
-        Tying {
-            rows: orbits.output_size,
-            cols: orbits.input_size,
-            data: orbits.orbit_of.into_iter().map(|o| o as i32).collect(),
-        }
-    }
-
-    /// The entry for input `n` and output `m`.
-    pub fn get(&self, m: usize, n: usize) -> i32 {
-        self.data[m * self.cols + n]
-    }
-
-    /// The number of entries that are not `-1`.
-    pub fn edges(&self) -> u64 {
-        self.data.iter().filter(|&&v| v >= 0).count() as u64
-    }
-
-    /// One more than the largest parameter index (0 when there are no edges).
-    pub fn parameters(&self) -> usize {
-        self.data
-            .iter()
-            .copied()
-            .max()
-            .map_or(0, |m| (m + 1).max(0) as usize)
-    }
-
-    /// How many inputs (columns) no output reads: columns that are all `-1`.
-    pub fn unread_inputs(&self) -> u64 {
-        let mut read = vec![false; self.cols];
-        for row in self.data.chunks_exact(self.cols.max(1)) {
-            for (r, &v) in read.iter_mut().zip(row) {
-                *r |= v >= 0;
-            }
-        }
-        read.iter().filter(|&&r| !r).count() as u64
-    }
-
-    /// How many outputs (rows) read no input: rows that are all `-1`.
-    pub fn dead_outputs(&self) -> u64 {
-        if self.cols == 0 {
-            return self.rows as u64;
-        }
-        self.data
-            .chunks_exact(self.cols)
-            .filter(|row| row.iter().all(|&v| v < 0))
-            .count() as u64
-    }
-}
+pub use crate::tying::Tying;
 
 /// The bias tying of a layer: for each output, the index of its G-orbit,
 /// orbits numbered in order of their least output. A bias `b` is
@@ -327,7 +267,10 @@ impl Layer {
         if let Some(gap) = used.iter().position(|u| !u) {
             return Err(layer_error(
                 "tying",
-                format!("parameter {gap} is never used; indices must be exactly 0..{parameters}"),
+                format!(
+                    "parameter {gap} is never used; indices must be exactly 0..{}",
+                    parameters - 1
+                ),
             ));
         }
         if let Some(p) = obj.get("parameters") {

@@ -11,6 +11,7 @@
 pub mod action;
 pub mod background;
 pub mod batch;
+pub mod budget;
 #[cfg(feature = "burn")]
 pub mod burn;
 pub mod design;
@@ -24,4 +25,5 @@ pub mod render;
 pub mod solve;
 pub mod terminal;
 pub mod tied;
+pub mod tying;
 pub mod verify;

@@ -17,7 +17,7 @@ pub struct Perm {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PermError {
     /// An image is not below the degree.
-    #[error("{value} at position {position} is out of range 0..{degree}")]
+    #[error("{value} at position {position} is out of range 0..{last}", last = degree.saturating_sub(1))]
     OutOfRange {
         value: i64,
         position: usize,

@@ -82,6 +82,10 @@ pub fn parameter_colour(p: usize) -> RGBColor {
     RGBColor(r, g, b)
 }
 
+/// An upper bound on a label character's width, per mille of the font
+/// size (DejaVu Sans digits are 636/1000 em wide, `x` 592).
+const LABEL_CHAR_WIDTH_PER_MILLE: u32 = 650;
+
 /// The largest side (rows or columns) [`render_layer`] draws.
 pub const MAX_CELLS: usize = 2048;
 
@@ -92,7 +96,11 @@ struct GridGeometry {
     top: u32,
     width: u32,
     height: u32,
+    /// Label every k-th row.
     label_every: usize,
+    /// Label every k-th column: column labels run side by side, so the
+    /// step follows their width (`x2047` is five characters), not their height.
+    column_label_every: usize,
     label_size: u32,
 }
 
@@ -104,6 +112,10 @@ impl GridGeometry {
         // label every k-th row/column so labels never overlap
         let label_every = (label_size as usize * 3 / 2).div_ceil(cell as usize).max(1);
         let digits = rows.max(cols).max(1).to_string().len() as u32;
+        let column_label_width = (digits + 1) * label_size * LABEL_CHAR_WIDTH_PER_MILLE / 1000 + 4;
+        let column_label_every = (column_label_width as usize)
+            .div_ceil(cell as usize)
+            .max(label_every);
         let left = 24 + label_size * (digits + 1) + 10;
         let top = 34 + 2 * (label_size + 8);
         let title_width = 16 + title_chars as u32 * 9;
@@ -114,6 +126,7 @@ impl GridGeometry {
             width: (left + cell * cols as u32 + 16).max(title_width),
             height: top + cell * rows as u32 + 16,
             label_every,
+            column_label_every,
             label_size,
         }
     }
@@ -201,7 +214,7 @@ fn draw_grid<DB: DrawingBackend>(
         .map_err(draw_error)?;
     }
     let label = TextStyle::from((FONT, g.label_size as f64).into_font()).color(&BLACK);
-    for n in (0..t.cols).step_by(g.label_every) {
+    for n in (0..t.cols).step_by(g.column_label_every) {
         root.draw(&Text::new(
             format!("x{n}"),
             (x0 + n as i32 * cell + cell / 2, y0 - 4),
@@ -397,6 +410,40 @@ mod tests {
         let fill = |c: RGBColor| format!("fill=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2);
         assert_eq!(svg.matches(&fill(c0)).count(), 1);
         assert_eq!(svg.matches(&fill(c1)).count(), 2);
+    }
+
+    /// The x coordinate and text of every column label `xN` in an SVG.
+    fn column_labels(svg: &str) -> Vec<(f64, String)> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| {
+                let x: f64 = t.split("x=\"").nth(1)?.split('"').next()?.parse().ok()?;
+                let text = t.split('>').nth(1)?.split('<').next()?.trim().to_string();
+                let digits = text.strip_prefix('x')?;
+                digits.parse::<usize>().ok().map(|_| (x, text))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn column_labels_never_overlap_on_wide_layers() {
+        for cols in [16, 100, 256, 300, 1000, 2048] {
+            let l = layer(1, cols, (0..cols as i32).collect());
+            let svg = layer_svg(&l).unwrap();
+            let labels = column_labels(&svg);
+            assert!(labels.len() >= 2, "{cols} columns: {} labels", labels.len());
+            let size = GridGeometry::new(1, cols, 0).label_size as f64;
+            for pair in labels.windows(2) {
+                let ((x0, a), (x1, b)) = (&pair[0], &pair[1]);
+                // centred labels: half of each one's width, at DejaVu's
+                // 0.636 em per digit (the widest glyph used)
+                let room = (a.len() + b.len()) as f64 / 2.0 * 0.636 * size;
+                assert!(
+                    x1 - x0 >= room,
+                    "{cols} columns: {a} at {x0} and {b} at {x1} overlap ({room} needed)"
+                );
+            }
+        }
     }
 
     #[test]

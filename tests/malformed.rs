@@ -503,7 +503,7 @@ fn cases() -> Vec<Case> {
                 "tying",
                 "[[0, 1, 3, 4], [4, 0, 1, 3], [3, 4, 0, 1], [1, 3, 4, 0]]",
             )]),
-            "tying: parameter 2 is never used; indices must be exactly 0..5",
+            "tying: parameter 2 is never used; indices must be exactly 0..4",
         ),
         layer_case(
             "layer: one huge tying index (would need 2^31 flags)",
@@ -511,7 +511,7 @@ fn cases() -> Vec<Case> {
                 "tying",
                 "[[0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1], [1, 2, 3, 2147483646]]",
             )]),
-            "tying: parameter 4 is never used; indices must be exactly 0..2147483647",
+            "tying: parameter 4 is never used; indices must be exactly 0..2147483646",
         ),
         layer_case(
             "layer: parameters disagrees with tying",
@@ -608,6 +608,10 @@ fn run_case(case: &Case, command: Command_, scratch: &Path) -> Outcome {
     cmd.arg(command.name()).arg(&path);
     if !matches!(command, Command_::Info | Command_::Compare) {
         cmd.arg("-o").arg(&out_path);
+    }
+    if command == Command_::Design {
+        // A fixed budget keeps the too-large message the same on every machine.
+        cmd.args(["--memory-limit", "16G"]);
     }
     cmd.timeout(std::time::Duration::from_secs(60));
     let output = cmd.output().unwrap();

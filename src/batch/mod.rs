@@ -91,6 +91,8 @@ pub struct DesignSettings {
     pub objective: Objective,
     /// Each search stops after this long with the best pattern found (`optimal: false`).
     pub time_limit: Option<Duration>,
+    /// `--memory-limit` in bytes, for the whole process (default: the machine's limits).
+    pub memory_limit: Option<u64>,
     /// Optimal designs read every input and feed every output (`--cover`).
     pub cover: bool,
 }
@@ -101,6 +103,9 @@ impl DesignSettings {
         let mut options = DesignOptions::new(method);
         options.objective = self.objective;
         options.time_limit = self.time_limit;
+        if let Some(bytes) = self.memory_limit {
+            options.memory = crate::budget::MemoryBudget::with_limit(bytes);
+        }
         options.cover = self.cover;
         options
     }

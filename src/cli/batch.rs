@@ -70,6 +70,13 @@ pub struct BatchArgs {
     /// found (marked optimal: false).
     #[arg(long, value_name = "SECONDS")]
     time_limit: Option<f64>,
+    /// Memory the run may use, in bytes with an optional K, M, G or T
+    /// suffix (binary: 6G = 6 GiB). Shared by the whole batch: a search that reaches it stops with its
+    /// best verified pattern and says so in a note; a layer that cannot fit
+    /// at all is an error row, and the batch goes on. Default: the smaller of physical memory, the
+    /// cgroup limit and the address-space limit (ulimit -v), less a margin.
+    #[arg(long, value_name = "BYTES", value_parser = paramshare::budget::parse_bytes)]
+    memory_limit: Option<u64>,
     /// Expand each instance's channels in the npy/safetensors/coo exports.
     #[arg(long)]
     expand_channels: bool,
@@ -149,7 +156,9 @@ impl BatchProgress for Bars {
         if row.status != RowStatus::Ok {
             let line = format!(
                 "paramshare: {} ({}): {}",
-                row.instance, row.method, row.error
+                super::output::escape_controls(&row.instance),
+                row.method,
+                super::output::escape_controls(&row.error)
             );
             if self.hidden {
                 eprintln!("{line}");
@@ -175,8 +184,13 @@ fn write_reports(out: &Path, rows: &mut [SummaryRow], methods: &[&str]) -> Resul
     })
 }
 
-/// The design settings from `--objective`, `--time-limit` and `--cover`.
-pub fn design_settings(objective: &str, time_limit: Option<f64>, cover: bool) -> DesignSettings {
+/// The design settings from `--objective`, `--time-limit`, `--cover` and `--memory-limit`.
+pub fn design_settings(
+    objective: &str,
+    time_limit: Option<f64>,
+    cover: bool,
+    memory_limit: Option<u64>,
+) -> DesignSettings {
     DesignSettings {
         objective: if objective == "parameters" {
             Objective::Parameters
@@ -185,6 +199,7 @@ pub fn design_settings(objective: &str, time_limit: Option<f64>, cover: bool) ->
         },
         time_limit: time_limit.map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9))),
         cover,
+        memory_limit,
     }
 }
 
@@ -226,7 +241,12 @@ pub fn run(args: BatchArgs) -> Result<i32, Failure> {
         formats: args.format.clone(),
         expand_channels: args.expand_channels,
         threads,
-        design: design_settings(&args.objective, args.time_limit, args.cover),
+        design: design_settings(
+            &args.objective,
+            args.time_limit,
+            args.cover,
+            args.memory_limit,
+        ),
     });
     let control = Arc::new(BatchControl::default());
     let rows = Arc::new(Mutex::new(Vec::new()));

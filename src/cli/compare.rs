@@ -31,6 +31,13 @@ pub struct CompareArgs {
     /// Stop each search after this many seconds and keep the best pattern found.
     #[arg(long, value_name = "SECONDS")]
     time_limit: Option<f64>,
+    /// Memory the run may use, in bytes with an optional K, M, G or T
+    /// suffix (binary: 6G = 6 GiB). Shared by the whole run: a search that reaches it stops with its
+    /// best verified pattern and says so in a note; a layer that cannot fit
+    /// at all is refused. Default: the smaller of physical memory, the
+    /// cgroup limit and the address-space limit (ulimit -v), less a margin.
+    #[arg(long, value_name = "BYTES", value_parser = paramshare::budget::parse_bytes)]
+    memory_limit: Option<u64>,
     /// Worker threads (default: one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -42,14 +49,19 @@ pub struct CompareArgs {
 
 pub fn run(args: CompareArgs) -> Result<i32, Failure> {
     let (methods, jobs) = plan(&args.inputs, &args.methods)?;
-    let settings = design_settings(&args.objective, args.time_limit, args.cover);
+    let settings = design_settings(
+        &args.objective,
+        args.time_limit,
+        args.cover,
+        args.memory_limit,
+    );
     let mut rows = design_rows(&jobs, &settings, args.threads)
         .map_err(|e| Failure::failed(format!("cannot start the workers: {e}")))?;
     let names: Vec<&str> = methods.iter().map(|m| m.name()).collect();
     sort_rows(&mut rows, &names);
-    print!("{}", comparison_table(&rows));
+    super::output::write_stdout(format_args!("{}", comparison_table(&rows)))?;
     for line in failure_lines(&rows) {
-        eprintln!("paramshare: {line}");
+        eprintln!("paramshare: {}", super::output::escape_controls(&line));
     }
     let failed = rows.iter().any(|r| r.status != RowStatus::Ok);
     Ok(if failed {

@@ -66,6 +66,13 @@ pub struct DesignArgs {
     /// Stop a search after this many seconds and write the best pattern found.
     #[arg(long, value_name = "SECONDS")]
     time_limit: Option<f64>,
+    /// Memory the run may use, in bytes with an optional K, M, G or T
+    /// suffix (binary: 6G = 6 GiB). A search that reaches it stops with its
+    /// best verified pattern and says so in a note; a layer that cannot fit
+    /// at all is refused. Default: the smaller of physical memory, the
+    /// cgroup limit and the address-space limit (ulimit -v), less a margin.
+    #[arg(long, value_name = "BYTES", value_parser = paramshare::budget::parse_bytes)]
+    memory_limit: Option<u64>,
     /// Sparse design: add the identity to the generating set.
     #[arg(long)]
     with_identity: bool,
@@ -136,6 +143,9 @@ pub fn run(args: DesignArgs) -> Result<i32, Failure> {
         SolverArg::Ilp => SolverKind::Ilp,
     };
     options.with_identity = args.with_identity;
+    if let Some(bytes) = args.memory_limit {
+        options.memory = paramshare::budget::MemoryBudget::with_limit(bytes);
+    }
     options.cover = args.cover;
     if let Some(seconds) = args.time_limit {
         if !(seconds.is_finite() && seconds >= 0.0) {
@@ -178,7 +188,10 @@ pub fn run(args: DesignArgs) -> Result<i32, Failure> {
         .write(&layer, inst.channels, args.output.as_deref())?;
     if let Some(notes) = layer.extra.get("notes").and_then(|v| v.as_array()) {
         for note in notes.iter().filter_map(|n| n.as_str()) {
-            eprintln!("paramshare: note: {}", shorten_numbers(note));
+            eprintln!(
+                "paramshare: note: {}",
+                super::output::escape_controls(&shorten_numbers(note))
+            );
         }
     }
     if let Some(warning) = coverage_warning(&layer, args.cover) {

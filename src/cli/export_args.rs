@@ -40,10 +40,22 @@ impl ExportArgs {
         } else {
             ChannelExpansion::NONE
         };
-        if self.format == ExportFormat::Json && !expansion.is_none() {
+        // refused whatever the instance's channels: a flag that does nothing
+        // on a one-channel instance would still mean the wrong file type
+        if self.format == ExportFormat::Json && self.expand_channels {
             return Err(Failure::bad_input(
                 "--expand-channels needs --format npy, safetensors, coo or coo-npy",
             ));
+        }
+        let binary = matches!(
+            self.format,
+            ExportFormat::Npy | ExportFormat::Safetensors | ExportFormat::CooNpy
+        );
+        if binary && path.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            return Err(Failure::bad_input(format!(
+                "--format {} is binary; refusing to write it to a terminal (use -o FILE or redirect standard output)",
+                self.format.name()
+            )));
         }
         let mut failure = None;
         let result = write_output(path, |w| {

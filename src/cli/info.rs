@@ -1,6 +1,6 @@
 //! `paramshare info`: sizes, group order, orbits, freeness and a verdict for an instance.
 
-use super::output::{read_instance, Failure};
+use super::output::{outln, read_instance, Failure};
 use clap::Args;
 use paramshare::terminal::{short_order, shorten_cycles};
 use std::path::PathBuf;
@@ -84,28 +84,28 @@ pub fn run(args: InfoArgs) -> Result<i32, Failure> {
             "exact_impossible": exact_impossible,
             "verdict": verdict,
         });
-        println!("{report:#}");
+        outln!("{report:#}");
         return Ok(0);
     }
-    println!("instance:        {}", inst.name);
+    outln!("instance:        {}", inst.name);
     if !inst.description.is_empty() {
-        println!("description:     {}", inst.description);
+        outln!("description:     {}", inst.description);
     }
-    println!("inputs N:        {}", inst.input_size);
-    println!("outputs M:       {}", inst.output_size);
-    println!("generators:      {}", inst.generators.len());
-    println!("group order:     {}", short_order(&order.to_string()));
-    println!("orbits on N:     {}", action.input_orbits().len());
-    println!("orbits on M:     {}", action.output_orbits().len());
+    outln!("inputs N:        {}", inst.input_size);
+    outln!("outputs M:       {}", inst.output_size);
+    outln!("generators:      {}", inst.generators.len());
+    outln!("group order:     {}", short_order(&order.to_string()));
+    outln!("orbits on N:     {}", action.input_orbits().len());
+    outln!("orbits on M:     {}", action.output_orbits().len());
     match &edge_orbits {
-        Ok(orbits) => println!(
+        Ok(orbits) => outln!(
             "orbits on N x M: {} (dense design parameters)",
             orbits.count()
         ),
-        Err(too_large) => println!("orbits on N x M: not computed: {too_large}"),
+        Err(too_large) => outln!("orbits on N x M: not computed: {too_large}"),
     }
-    println!("free on N:       {}", if free_in { "yes" } else { "no" });
-    println!("free on M:       {}", if free_out { "yes" } else { "no" });
-    println!("verdict:         {verdict}");
+    outln!("free on N:       {}", if free_in { "yes" } else { "no" });
+    outln!("free on M:       {}", if free_out { "yes" } else { "no" });
+    outln!("verdict:         {verdict}");
     Ok(0)
 }

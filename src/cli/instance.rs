@@ -2,9 +2,10 @@
 
 use super::output::{read_input, read_instance, write_output, Failure};
 use clap::{Args, Subcommand};
-use paramshare::instance::families::{self, FamilyError, GroupAction, SideAction};
-use paramshare::instance::Instance;
-use paramshare::verify::{graph_instance, parse_edge_list};
+use paramshare::instance::families::{
+    self, graph_instance, parse_edge_list, FamilyError, GroupAction, SideAction,
+};
+use paramshare::instance::{Instance, MAX_INPUT_BYTES};
 use std::path::{Path, PathBuf};
 
 /// Build an instance (FORMATS.md) for a standard group family.
@@ -230,9 +231,12 @@ enum Family {
         /// The instance file, or - for standard input.
         instance: PathBuf,
         /// Input channels K.
-        input: usize,
-        /// Output channels K'.
-        output: usize,
+        #[arg(value_name = "INPUT")]
+        input_channels: usize,
+        /// Output channels K'. (The field is not called `output`: that id
+        /// belongs to the global `-o/--output` and clap panicked on the clash.)
+        #[arg(value_name = "OUTPUT")]
+        output_channels: usize,
     },
 }
 
@@ -298,9 +302,9 @@ pub fn run(args: InstanceArgs) -> Result<i32, Failure> {
         } => families::from_cycles(inputs, outputs, &generators),
         Family::Channels {
             instance,
-            input,
-            output,
-        } => families::with_channels(read_instance(&instance)?, input, output),
+            input_channels,
+            output_channels,
+        } => families::with_channels(read_instance(&instance)?, input_channels, output_channels),
         Family::Graph { edges } => Ok(read_graph(&edges)?),
     };
     let mut instance = built.map_err(family_failure)?;
@@ -313,6 +317,38 @@ pub fn run(args: InstanceArgs) -> Result<i32, Failure> {
     if let Some(description) = args.description {
         instance.description = description;
     }
+    check_readable_size(&instance)?;
     write_output(args.output.as_deref(), |w| instance.write_json(w))?;
     Ok(0)
+}
+
+/// Refuses an instance whose file would be longer than `info`, `design`
+/// and `batch` read ([`MAX_INPUT_BYTES`]): writing it would only make a
+/// file every other command rejects (`instance tensor 4096 2 2` wrote 627 MB).
+fn check_readable_size(instance: &Instance) -> Result<(), Failure> {
+    /// Counts bytes and stops the writer once they pass the limit.
+    struct Counter(u64);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len() as u64;
+            if self.0 > MAX_INPUT_BYTES {
+                return Err(std::io::Error::other("over the limit"));
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    if instance.write_json(&mut counter).is_err() {
+        return Err(Failure::bad_input(format!(
+            "the instance ({} inputs, {} outputs, {} generators) would take more than {} MiB, the most paramshare reads back; nothing written (use a smaller size or fewer generators)",
+            instance.input_size,
+            instance.output_size,
+            instance.generators.len(),
+            MAX_INPUT_BYTES >> 20
+        )));
+    }
+    Ok(())
 }

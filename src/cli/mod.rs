@@ -68,7 +68,9 @@ pub fn run() -> i32 {
     match result {
         Ok(code) => code,
         Err(failure) => {
-            eprintln!("paramshare: {failure}");
+            if !failure.message.is_empty() {
+                eprintln!("paramshare: {}", output::escape_controls(&failure.message));
+            }
             failure.code
         }
     }

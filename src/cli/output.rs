@@ -34,6 +34,14 @@ impl Failure {
         }
     }
 
+    /// An exit with status `code` and no message (a broken pipe).
+    pub fn quiet(code: i32) -> Failure {
+        Failure {
+            code,
+            message: String::new(),
+        }
+    }
+
     /// An I/O or internal failure (status 3).
     pub fn failed(message: impl Into<String>) -> Failure {
         Failure {
@@ -99,11 +107,87 @@ pub fn write_output(
         Some(p) => paramshare::layer::write_atomically(p, contents)
             .map_err(|e| Failure::failed(format!("cannot write {}: {e}", p.display()))),
         None => {
+            stdout_is_open()?;
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
             contents(&mut lock)
                 .and_then(|_| std::io::Write::flush(&mut lock))
-                .map_err(|e| Failure::failed(format!("cannot write to standard output: {e}")))
+                .map_err(stdout_failure)
         }
     }
+}
+
+/// Writes formatted text to standard output at once; see [`stdout_failure`] for errors.
+pub fn write_stdout(text: std::fmt::Arguments<'_>) -> Result<(), Failure> {
+    stdout_is_open()?;
+    let mut lock = std::io::stdout().lock();
+    std::io::Write::write_fmt(&mut lock, text)
+        .and_then(|_| std::io::Write::flush(&mut lock))
+        .map_err(stdout_failure)
+}
+
+/// `println!` that returns a [`Failure`] (with `?`) instead of panicking
+/// when standard output is full, closed or a broken pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write_stdout(format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+pub(crate) use outln;
+
+/// A failed write to standard output: a broken pipe (`paramshare info X |
+/// head`) ends the command quietly with status 0, as the reader asked;
+/// anything else (`> /dev/full`) is status 3 with the reason.
+fn stdout_failure(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Failure::quiet(0)
+    } else {
+        Failure::failed(format!("cannot write to standard output: {e}"))
+    }
+}
+
+/// Fails when the command was started with standard output closed (`>&-`).
+///
+/// Rust's runtime reopens a closed descriptor 1 on /dev/null, read-write,
+/// before `main`, so every write would silently vanish and the command
+/// would report success. A shell's `> /dev/null` opens it write-only, so
+/// the read-write /dev/null tells the two apart (Linux only: elsewhere the
+/// check passes).
+fn stdout_is_open() -> Result<(), Failure> {
+    static CLOSED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let closed = *CLOSED.get_or_init(|| {
+        cfg!(target_os = "linux")
+            && std::fs::read_link("/proc/self/fd/1").is_ok_and(|t| t == Path::new("/dev/null"))
+            && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+                info.lines()
+                    .find_map(|l| l.strip_prefix("flags:"))
+                    .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                    // O_ACCMODE is 3, O_RDWR 2
+                    .is_some_and(|flags| flags & 3 == 2)
+            })
+    });
+    if closed {
+        Err(Failure::failed(
+            "cannot write to standard output: it is closed (run with > FILE or -o FILE)",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// `text` with control characters escaped (`\n`, `\u{1b}`), so a message
+/// echoing input cannot move the cursor, ring the bell or start a forged
+/// `paramshare:` line of its own.
+pub fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }

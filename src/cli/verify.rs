@@ -1,6 +1,6 @@
 //! `paramshare verify`: prove a layer exact, or show the extra symmetry it has.
 
-use super::output::{read_layer, write_output, Failure};
+use super::output::{outln, read_layer, write_output, Failure};
 use clap::Args;
 use paramshare::action::JointAction;
 use paramshare::layer::{Layer, Tying};
@@ -60,11 +60,11 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
     let verdict = match verify_layer(&layer.tying, &action) {
         Ok(v) => v,
         Err(VerifyError::NotAnAutomorphism { index }) => {
-            println!("not G-equivariant: generator {index} does not preserve the tying pattern");
+            outln!("not G-equivariant: generator {index} does not preserve the tying pattern");
             if let Some((m, n, m2, n2)) =
                 broken_entry(&layer.tying, &action.joint_generators()[index])
             {
-                println!(
+                outln!(
                     "it maps the edge from input {n} to output {m} (tying {}) onto input {n2}, output {m2} (tying {})",
                     layer.tying.get(m, n),
                     layer.tying.get(m2, n2)
@@ -79,7 +79,7 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
     warn_on_stale_fields(&layer, &verdict);
     if let Some(path) = &args.output {
         let mut filled = layer.clone();
-        verdict.fill(&mut filled);
+        paramshare::design::record_verdict(&mut filled, &verdict);
         write_output(Some(path), |w| filled.write_json(w))?;
     }
     let p = &verdict.pattern;
@@ -88,7 +88,7 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
             .stats
             .quotient_points
             .map_or(String::new(), |q| format!("twins reduced to {q} classes, "));
-        println!(
+        outln!(
             "exact: Aut(pattern) = G<N,M>, order {} ({} inputs, {} outputs, {} edges, {} parameters; {twins}base length {}, {} search nodes); closure order {}",
             short_order(&p.automorphism_order.to_string()),
             layer.input_size,
@@ -101,47 +101,48 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
         );
         return Ok(0);
     }
-    println!(
+    outln!(
         "not exact: |Aut(pattern)| = {} but |G<N,M>| = {}",
         short_order(&p.automorphism_order.to_string()),
         short_order(&p.group_order.to_string())
     );
-    print_witness("", p, &action);
+    print_witness("", p, &action)?;
     if verdict.exact_possible() {
-        println!(
+        outln!(
             "closure: the dense design has Aut = G (order {}), so exact patterns exist for this group",
             short_order(&verdict.closure.automorphism_order.to_string())
         );
     } else {
-        println!(
+        outln!(
             "closure: the dense design has |Aut| = {} > |G|, so no G-invariant pattern is exact",
             short_order(&verdict.closure.automorphism_order.to_string())
         );
         if verdict.closure.witness != p.witness {
-            print_witness("dense design ", &verdict.closure, &action);
+            print_witness("dense design ", &verdict.closure, &action)?;
         }
     }
     Ok(1)
 }
 
-fn print_witness(what: &str, verdict: &Verdict, action: &JointAction) {
+fn print_witness(what: &str, verdict: &Verdict, action: &JointAction) -> Result<(), Failure> {
     // a verdict that is not exact carries a witness
     let Some(w) = readable_witness(verdict, action) else {
-        return;
+        return Ok(());
     };
     let d = describe_witness(&w, action.input_size());
-    println!(
+    outln!(
         "{what}witness on inputs:  {}",
         shorten_cycles(&d.inputs.to_string())
     );
-    println!(
+    outln!(
         "{what}witness on outputs: {}",
         shorten_cycles(&d.outputs.to_string())
     );
-    println!(
+    outln!(
         "the {what}pattern has an extra symmetry that {}.",
         shorten_cycles(&d.sentence)
     );
+    Ok(())
 }
 
 /// An entry `(m, n)` whose colour differs from that of its image under `g`.

@@ -9,12 +9,14 @@ pub mod cover;
 mod dense;
 pub mod optimal;
 pub mod oracle;
+pub mod spanning;
 pub mod sparse;
 pub mod symmetry;
 
 pub use dense::dense_tying;
 
 use crate::action::{GeneratorPair, JointAction};
+use crate::budget::{format_bytes, MemoryBudget};
 use crate::instance::Instance;
 use crate::layer::{Layer, Tying};
 use crate::perm::Perm;
@@ -96,6 +98,9 @@ pub struct DesignOptions {
     pub interrupt: Option<Arc<AtomicBool>>,
     /// Called after every search round.
     pub progress: Option<ProgressSink>,
+    /// The memory the design may use; a search that reaches it stops
+    /// with its best verified pattern (default: the machine's limits).
+    pub memory: MemoryBudget,
 }
 
 /// A callback receiving search progress.
@@ -120,6 +125,7 @@ impl DesignOptions {
             cover: false,
             interrupt: None,
             progress: None,
+            memory: MemoryBudget::from_machine(),
         }
     }
 }
@@ -128,12 +134,14 @@ impl DesignOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum DesignError {
     /// The layer would not fit in memory.
-    #[error("a {rows} x {cols} layer needs about {gib:.1} GiB of working memory, more than the {limit_gib:.1} GiB allowed here (16 GiB, or the machine's memory if less); use a smaller instance")]
+    #[error("a {rows} x {cols} layer needs about {need} of working memory, more than the {limit} allowed here (--memory-limit, or the machine's memory, cgroup and address-space limits less a margin); use a smaller instance or raise --memory-limit")]
     TooLarge {
         rows: usize,
         cols: usize,
-        gib: f64,
-        limit_gib: f64,
+        /// The estimate, formatted ("1.5 GiB").
+        need: String,
+        /// The budget's ceiling, formatted.
+        limit: String,
     },
     /// The verifier rejected the design (a bug: designs are G-invariant by construction).
     #[error("the verifier rejected the design: {0}")]
@@ -151,40 +159,41 @@ pub enum DesignError {
 /// one output line of up to 12 bytes per column while the JSON is streamed.
 /// The verifier then needs 24 per entry: the layer's tying matrix and the
 /// dense design's (4 + 4, one matrix for the dense method) and adjacency
-/// lists in both directions (16 per edge, `verify::Structure`).
+/// lists in both directions (16 per edge, `verify::Structure`). The
+/// search's symmetries keep one representative edge per orbit (8 bytes,
+/// at most one orbit per entry) beside them, during the verifier calls.
 pub fn estimated_bytes(input_size: usize, output_size: usize) -> u128 {
-    input_size as u128 * output_size as u128 * 24 + input_size as u128 * 12
+    input_size as u128 * output_size as u128 * 32 + input_size as u128 * 12
 }
 
-/// Refuse layers whose working memory would exceed this many bytes.
-pub const MEMORY_LIMIT: u128 = 16 << 30;
-
-/// The working-memory limit in force: [`MEMORY_LIMIT`], or the machine's
-/// total memory (`MemTotal` in `/proc/meminfo`) when that is smaller, so a
-/// design is refused with a message rather than killed by the OOM killer.
-/// Total rather than available memory keeps the answer the same from run
-/// to run on one machine.
+/// The working-memory limit in force by default, in bytes: the smaller
+/// of physical memory, the cgroup limit and `RLIMIT_AS`, less a margin
+/// ([`MemoryBudget::from_machine`]). Total rather than available memory
+/// keeps the answer the same from run to run on one machine.
 pub fn memory_limit() -> u128 {
-    let total = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
-        m.lines()
-            .find_map(|l| l.strip_prefix("MemTotal:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u128>().ok())
-            .map(|kib| kib * 1024)
-    });
-    total.map_or(MEMORY_LIMIT, |t| t.min(MEMORY_LIMIT))
+    u128::from(MemoryBudget::from_machine().limit())
 }
 
-/// Checks that a layer of this size can be designed in memory.
+/// Checks that a layer of this size can be designed within the default budget.
 pub fn check_size(input_size: usize, output_size: usize) -> Result<(), DesignError> {
+    check_size_within(&MemoryBudget::from_machine(), input_size, output_size)
+}
+
+/// Checks that a layer of this size can be designed within `budget`
+/// (its working memory, [`estimated_bytes`], fits under the ceiling).
+pub fn check_size_within(
+    budget: &MemoryBudget,
+    input_size: usize,
+    output_size: usize,
+) -> Result<(), DesignError> {
     let need = estimated_bytes(input_size, output_size);
-    let limit = memory_limit();
+    let limit = u128::from(budget.limit());
     if need > limit || input_size as u128 * output_size as u128 >= i32::MAX as u128 {
-        let gib = |b: u128| b as f64 / (1u64 << 30) as f64;
         return Err(DesignError::TooLarge {
             rows: output_size,
             cols: input_size,
-            gib: gib(need),
-            limit_gib: gib(limit),
+            need: format_bytes(need.min(u128::from(u64::MAX - 1)) as u64),
+            limit: format_bytes(budget.limit()),
         });
     }
     Ok(())
@@ -199,7 +208,10 @@ pub fn design_layer(
     action: &JointAction,
     options: &DesignOptions,
 ) -> Result<Layer, DesignError> {
-    check_size(instance.input_size, instance.output_size)?;
+    // The time limit counts from here: the dense design and its
+    // verification are phases of the run as much as the search.
+    let stop = StopCondition::new(options);
+    check_size_within(&options.memory, instance.input_size, instance.output_size)?;
     let dense = dense_tying(action);
     let closure = crate::verify::verify_dense(&dense, action)?;
     let mut extra = serde_json::Map::new();
@@ -210,12 +222,12 @@ pub fn design_layer(
         Method::Dense => (None, None),
         Method::Optimal => {
             let (tying, proved) =
-                optimal_design(action, &closure, options, &mut extra, &mut notes)?;
+                optimal_design(action, &closure, options, &stop, &mut extra, &mut notes)?;
             optimal = Some(proved);
             (Some(tying), Some(options.objective))
         }
         Method::Sparse => {
-            let tying = sparse_design(action, options, &mut extra, &mut notes)?;
+            let tying = sparse_design(action, options, &stop, &mut extra, &mut notes)?;
             (Some(tying), None)
         }
     };
@@ -233,6 +245,16 @@ pub fn design_layer(
         ));
     }
     let tying = tying.unwrap_or(dense);
+    if let Some(reason) = stop.reason() {
+        extra.insert("stop_reason".into(), reason.name().into());
+        if reason == StopReason::Memory {
+            notes.push(format!(
+                "the memory budget ({}) was reached, so the search stopped there; the layer is the \
+                 best verified pattern found (raise --memory-limit to search further)",
+                options.memory
+            ));
+        }
+    }
     if !notes.is_empty() {
         extra.insert(
             "notes".into(),
@@ -257,19 +279,116 @@ pub fn design_layer(
         bias_tying: crate::layer::bias_tying_of(instance.output_size, &instance.generators),
         extra,
     };
-    verdict.fill(&mut layer);
+    record_verdict(&mut layer, &verdict);
     Ok(layer)
 }
 
-/// The stop condition of a search: the interrupt flag or the time limit.
-fn stop_condition(options: &DesignOptions) -> impl Fn() -> bool + '_ {
-    let deadline = options.time_limit.map(|t| Instant::now() + t);
-    move || {
-        options
+/// Writes the verifier's `automorphism_order`, `closure_order` and `exact`
+/// into `layer`, and recomputes `group_order` from the generators (a layer
+/// whose `group_order` was edited is not written back as is).
+pub fn record_verdict(layer: &mut Layer, verdict: &LayerVerdict) {
+    layer.group_order = verdict.pattern.group_order.to_string();
+    layer.automorphism_order = Some(verdict.pattern.automorphism_order.to_string());
+    layer.closure_order = Some(verdict.closure.automorphism_order.to_string());
+    layer.exact = Some(verdict.pattern.is_exact());
+}
+
+/// Why a design's search was told to stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// Ctrl-C (the interrupt flag).
+    Interrupted,
+    /// `--time-limit` passed.
+    TimeLimit,
+    /// The memory budget was reached.
+    Memory,
+}
+
+impl StopReason {
+    /// The name written in the layer's `stop_reason` field.
+    pub fn name(self) -> &'static str {
+        match self {
+            StopReason::Interrupted => "interrupted",
+            StopReason::TimeLimit => "time limit",
+            StopReason::Memory => "memory limit",
+        }
+    }
+}
+
+/// How often the memory budget is read while polling (a /proc read).
+const MEMORY_POLL: Duration = Duration::from_millis(20);
+
+/// The stop condition of a design: the interrupt flag, the time limit
+/// (counted from the start of the design) and the memory budget. Once
+/// true it stays true, and it remembers which came first.
+struct StopCondition<'a> {
+    options: &'a DesignOptions,
+    start: Instant,
+    deadline: Option<Instant>,
+    /// 0 while running, else 1 + the reason's index.
+    reason: std::sync::atomic::AtomicU8,
+    /// Nanoseconds after `start` of the last memory reading.
+    memory_read: std::sync::atomic::AtomicU64,
+}
+
+impl<'a> StopCondition<'a> {
+    fn new(options: &'a DesignOptions) -> StopCondition<'a> {
+        let start = Instant::now();
+        StopCondition {
+            options,
+            start,
+            deadline: options.time_limit.map(|t| start + t),
+            reason: 0.into(),
+            memory_read: 0.into(),
+        }
+    }
+
+    /// Whether the design should stop now.
+    fn stopped(&self) -> bool {
+        if self.reason.load(Ordering::Relaxed) != 0 {
+            return true;
+        }
+        let now = Instant::now();
+        let cause = if self
+            .options
             .interrupt
             .as_ref()
             .is_some_and(|f| f.load(Ordering::Relaxed))
-            || deadline.is_some_and(|d| Instant::now() >= d)
+        {
+            Some(StopReason::Interrupted)
+        } else if self.deadline.is_some_and(|d| now >= d) {
+            Some(StopReason::TimeLimit)
+        } else {
+            let elapsed = (now - self.start).as_nanos() as u64;
+            let last = self.memory_read.load(Ordering::Relaxed);
+            (elapsed >= last + MEMORY_POLL.as_nanos() as u64 && {
+                self.memory_read.store(elapsed, Ordering::Relaxed);
+                self.options.memory.exceeded()
+            })
+            .then_some(StopReason::Memory)
+        };
+        let Some(cause) = cause else {
+            return false;
+        };
+        let code = match cause {
+            StopReason::Interrupted => 1,
+            StopReason::TimeLimit => 2,
+            StopReason::Memory => 3,
+        };
+        let _ = self
+            .reason
+            .compare_exchange(0, code, Ordering::Relaxed, Ordering::Relaxed);
+        true
+    }
+
+    /// The first reason the design was told to stop, if it was.
+    fn reason(&self) -> Option<StopReason> {
+        match self.reason.load(Ordering::Relaxed) {
+            1 => Some(StopReason::Interrupted),
+            2 => Some(StopReason::TimeLimit),
+            3 => Some(StopReason::Memory),
+            _ => None,
+        }
     }
 }
 
@@ -326,11 +445,12 @@ fn optimal_design(
     action: &JointAction,
     closure: &Verdict,
     options: &DesignOptions,
+    stop_condition: &StopCondition<'_>,
     extra: &mut serde_json::Map<String, Value>,
     notes: &mut Vec<String>,
 ) -> Result<(Tying, bool), DesignError> {
     let orbits = action.edge_orbits();
-    let stop = stop_condition(options);
+    let stop = || stop_condition.stopped();
     let target = if closure.is_exact() {
         action.clone()
     } else {
@@ -352,7 +472,7 @@ fn optimal_design(
         };
         target
     };
-    let oracle = oracle::VerifierOracle::new(&target);
+    let oracle = oracle::VerifierOracle::with_stop(&target, &stop);
     let mut report = |p: &SearchProgress| {
         if let Some(sink) = &options.progress {
             (sink.0)(p)
@@ -431,10 +551,11 @@ fn impossibility_note(action: &JointAction, closure: &Verdict, witness: &Perm) -
 fn sparse_design(
     action: &JointAction,
     options: &DesignOptions,
+    stop_condition: &StopCondition<'_>,
     extra: &mut serde_json::Map<String, Value>,
     notes: &mut Vec<String>,
 ) -> Result<Tying, DesignError> {
-    let stop = stop_condition(options);
+    let stop = || stop_condition.stopped();
     let mut report = |p: &SearchProgress| {
         if let Some(sink) = &options.progress {
             (sink.0)(p)

@@ -27,6 +27,7 @@
 use super::connectivity::connectivity_lower_bound;
 use super::cover::Cover;
 use super::oracle::{Check, ExactnessOracle, OracleError};
+use super::spanning::OrbitGraph;
 use super::symmetry;
 use super::Objective;
 use crate::action::{EdgeOrbits, JointAction};
@@ -199,7 +200,10 @@ fn side_transpositions(target: &JointAction) -> Vec<Perm> {
 /// the search an incumbent (written on a timeout, and optimal as soon as
 /// the solver's bound reaches it), never a proof by itself. With `cover`
 /// the pattern is first completed to a covering one and thinning keeps it
-/// covering (`None` if only `forbidden` could cover some orbit).
+/// covering (`None` if only `forbidden` could cover some orbit). With
+/// `connected`, thinning skips, without asking the oracle, drops that
+/// leave the moved side orbits disconnected (not exact by the
+/// connectivity theorem; pass it only when that theorem applies).
 #[allow(clippy::too_many_arguments)]
 pub fn repair_and_thin(
     orbits: &EdgeOrbits,
@@ -209,6 +213,7 @@ pub fn repair_and_thin(
     forbidden: Option<usize>,
     seed: u64,
     cover: Option<&Cover>,
+    connected: Option<&OrbitGraph>,
     stop: &dyn Fn() -> bool,
 ) -> Result<Option<(Vec<bool>, u64)>, SearchError> {
     let k = orbits.count();
@@ -237,8 +242,11 @@ pub fn repair_and_thin(
         if stop() {
             return Ok(None);
         }
-        let Check::Witnesses(witnesses) = oracle.check(&pattern_of(orbits, &chosen))? else {
-            break;
+        let witnesses = match oracle.check(&pattern_of(orbits, &chosen)) {
+            Ok(Check::Exact) => break,
+            Ok(Check::Witnesses(witnesses)) => witnesses,
+            Err(OracleError::Stopped) => return Ok(None),
+            Err(e) => return Err(e.into()),
         };
         let mut votes = vec![0u64; k];
         for pi in &witnesses {
@@ -272,16 +280,29 @@ pub fn repair_and_thin(
     }
     let mut order: Vec<usize> = (0..k).filter(|&o| chosen[o]).collect();
     order.sort_by_key(|&o| (std::cmp::Reverse(weights[o]), rank(o)));
-    for o in order {
+    for &o in &order {
         if stop() {
             break;
         }
         chosen[o] = false;
+        // `order` holds every chosen orbit (and some dropped ones).
+        let still_chosen = order.iter().copied().filter(|&q| chosen[q]);
         if chosen.iter().all(|&c| !c)
             || cover.is_some_and(|c| !c.is_covered_by(&chosen))
-            || oracle.check(&pattern_of(orbits, &chosen))? != Check::Exact
+            || connected.is_some_and(|g| !g.connects_moved(still_chosen))
         {
             chosen[o] = true;
+            continue;
+        }
+        match oracle.check(&pattern_of(orbits, &chosen)) {
+            Ok(Check::Exact) => {}
+            Ok(Check::Witnesses(_)) => chosen[o] = true,
+            Err(OracleError::Stopped) => {
+                // The pattern before this drop was checked exact.
+                chosen[o] = true;
+                break;
+            }
+            Err(e) => return Err(e.into()),
         }
     }
     let cost = crate::solve::cost_of(weights, &chosen);
@@ -300,6 +321,7 @@ fn splitmix64(mut x: u64) -> u64 {
 /// repair without it and thin (keeping `cover`'s clauses, if any); keep any
 /// cheaper result and start over.
 /// Returns the best pattern seen (at worst `pattern` itself).
+#[allow(clippy::too_many_arguments)]
 pub fn improve_by_exchange(
     orbits: &EdgeOrbits,
     weights: &[u64],
@@ -307,6 +329,7 @@ pub fn improve_by_exchange(
     pattern: (Vec<bool>, u64),
     floor: u64,
     cover: Option<&Cover>,
+    connected: Option<&OrbitGraph>,
     stop: &dyn Fn() -> bool,
 ) -> Result<(Vec<bool>, u64), SearchError> {
     let mut best = pattern;
@@ -325,6 +348,7 @@ pub fn improve_by_exchange(
                 Some(o),
                 o as u64,
                 cover,
+                connected,
                 stop,
             )? {
                 if found.1 < best.1 {
@@ -349,10 +373,13 @@ fn incumbent_from(
     seed: u64,
     progress: &SearchProgress,
     cover: Option<&Cover>,
+    connected: Option<&OrbitGraph>,
     stop: &dyn Fn() -> bool,
 ) -> Result<Option<(Vec<bool>, u64)>, SearchError> {
-    let Some(repaired) = repair_and_thin(orbits, weights, oracle, start, None, seed, cover, stop)?
-    else {
+    let repaired = repair_and_thin(
+        orbits, weights, oracle, start, None, seed, cover, connected, stop,
+    )?;
+    let Some(repaired) = repaired else {
         return Ok(None);
     };
     improve_by_exchange(
@@ -362,6 +389,7 @@ fn incumbent_from(
         repaired,
         progress.bound,
         cover,
+        connected,
         stop,
     )
     .map(Some)
@@ -469,15 +497,21 @@ fn search(
     // An incumbent before the first solve: repair the empty pattern. When the
     // proved bound is tight (D4 on a 16x16 image: 72 parameters, 516 edges)
     // this ends the search with no solver call at all.
-    let empty = vec![false; k];
+    // Where the connectivity theorem applies, start from a cheapest spanning
+    // tree of the orbit graph instead (see [`super::spanning`]).
+    let graph = theory.is_some().then(|| OrbitGraph::new(target, orbits));
+    let start = graph
+        .as_ref()
+        .map_or_else(|| vec![false; k], |g| g.spanning_start(&weights));
     if let Some(found) = incumbent_from(
         orbits,
         &weights,
         oracle,
-        &empty,
+        &start,
         0,
         &progress,
         cover,
+        graph.as_ref(),
         settings.stop,
     )? {
         incumbent = found;
@@ -511,7 +545,12 @@ fn search(
             continue; // the loop head returns the incumbent as proved
         }
         progress.iterations += 1;
-        let check = oracle.check(&pattern_of(orbits, &proposal.chosen))?;
+        let check = match oracle.check(&pattern_of(orbits, &proposal.chosen)) {
+            Err(OracleError::Stopped) => {
+                return finish(incumbent.0, incumbent.1, false, progress.bound, progress);
+            }
+            other => other?,
+        };
         match check {
             Check::Exact => {
                 progress.best = proposal.cost;
@@ -537,6 +576,7 @@ fn search(
                         seed,
                         &progress,
                         cover,
+                        graph.as_ref(),
                         settings.stop,
                     )? {
                         if found.1 < incumbent.1 {

@@ -27,6 +27,9 @@ pub enum OracleError {
     TooLarge { inputs: usize, outputs: usize },
     #[error("the automorphism verifier failed: {0}")]
     Verifier(String),
+    /// The check was abandoned because the caller's stop condition turned true.
+    #[error("the exactness check was abandoned: the search was asked to stop")]
+    Stopped,
 }
 
 /// Decides whether a pattern's automorphism group is the target group,
@@ -152,12 +155,26 @@ impl ExactnessOracle for BruteForceOracle {
 /// outside the target as witnesses.
 pub struct VerifierOracle<'a> {
     target: &'a JointAction,
+    /// Polled while the verifier runs; see [`VerifierOracle::with_stop`].
+    stop: Option<&'a dyn Fn() -> bool>,
 }
 
 impl<'a> VerifierOracle<'a> {
     /// An oracle comparing patterns of `target`'s shape with `target`.
     pub fn new(target: &'a JointAction) -> VerifierOracle<'a> {
-        VerifierOracle { target }
+        VerifierOracle { target, stop: None }
+    }
+
+    /// [`VerifierOracle::new`] whose automorphism search runs on a worker
+    /// thread that is abandoned, with [`OracleError::Stopped`], as soon as
+    /// `stop` turns true. One search on a pattern with a huge automorphism
+    /// group (a pooling layer's closure) took 9 s, past --time-limit; the
+    /// abandoned thread ends with the process.
+    pub fn with_stop(target: &'a JointAction, stop: &'a dyn Fn() -> bool) -> VerifierOracle<'a> {
+        VerifierOracle {
+            target,
+            stop: Some(stop),
+        }
     }
 }
 
@@ -169,8 +186,18 @@ impl ExactnessOracle for VerifierOracle<'_> {
             return Ok(Check::Witnesses(quick));
         }
         let structure = crate::verify::Structure::from_tying(tying);
-        let aut = crate::verify::automorphisms(&structure, self.target.joint_generators())
-            .map_err(|e| OracleError::Verifier(e.to_string()))?;
+        let aut = match self.stop {
+            None => crate::verify::automorphisms(&structure, self.target.joint_generators()),
+            Some(stop) => {
+                let known = self.target.joint_generators().to_vec();
+                let search = move || crate::verify::automorphisms(&structure, &known);
+                let joined = crate::background::run_unless_stopped(search, stop)
+                    .ok_or(OracleError::Stopped)?;
+                // A panic in the verifier is a bug, not a stop: raise it here.
+                joined.unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+            }
+        }
+        .map_err(|e| OracleError::Verifier(e.to_string()))?;
         if aut.order == self.target.order() {
             return Ok(Check::Exact);
         }
@@ -191,6 +218,9 @@ impl ExactnessOracle for VerifierOracle<'_> {
 
 /// At most this many component swaps are returned for one pattern.
 const MAX_QUICK_WITNESSES: usize = 64;
+
+/// At most this many component pairs are tried for one pattern.
+const MAX_QUICK_CANDIDATES: usize = 1024;
 
 /// Automorphisms outside the target read off the pattern's connected
 /// components, without a search: if a target element g maps a component
@@ -222,13 +252,21 @@ pub fn component_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
     }
     let mut swaps: Vec<Perm> = Vec::new();
     let mut tried = std::collections::HashSet::new();
+    let generators = target.joint_generators();
+    let inverses: Vec<Perm> = generators.iter().map(Perm::inverse).collect();
     for (c, part) in members.iter().enumerate() {
-        for g in target.joint_generators() {
+        for (g, inverse) in generators.iter().zip(&inverses) {
             let other = label[g.apply(part[0])] as usize;
             if other == c || !tried.insert((c.min(other), c.max(other))) {
                 continue;
             }
-            let inverse = g.inverse();
+            if tried.len() > MAX_QUICK_CANDIDATES {
+                // Each candidate costs a membership test; on a pooling
+                // layer's closure (hundreds of generators, a chain 900
+                // levels deep) tens of thousands of them, all inside the
+                // target, took seconds per check. The verifier decides the rest.
+                return swaps;
+            }
             let mut images: Vec<u32> = (0..(n + m) as u32).collect();
             for &v in part {
                 images[v] = g.apply(v) as u32;

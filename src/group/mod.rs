@@ -1,5 +1,6 @@
 //! Permutation groups: stabiliser chains (Schreier-Sims), orders, membership, orbits.
 mod chain;
+#[cfg(any(test, feature = "internal-testing"))]
 pub mod named;
 mod orbits;
 

@@ -10,6 +10,7 @@
 //! element `e` of set `s` is point `s * k + e`; in a product the pair
 //! `(x, y)` is point `x * size_of_second + y`.
 
+pub use super::graph::{graph_instance, parse_edge_list, EdgeListError, GraphEdges};
 use super::{Channels, Instance, MAX_SIDE};
 use crate::action::GeneratorPair;
 use crate::group::StabilizerChain;
@@ -439,7 +440,9 @@ pub fn nested_sets(k: usize, d: usize) -> Result<GroupAction, FamilyError> {
         gens.push(between(&|s| (s + 1) % d));
     }
     Ok(GroupAction::new(
-        format!("nested-sets-{d}x{k}"),
+        // "D sets of K" in words: the bundled nested-sets-3x4 (3 sets of 4) was
+        // named by hand, and "KxD" after the argument order read the other way
+        format!("nested-sets-{d}-sets-of-{k}"),
         format!("S{k} wr S{d} (order {k}!^{d} {d}!): {d} sets of {k} elements, permuted within and between sets"),
         size,
         gens,

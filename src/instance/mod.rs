@@ -1,6 +1,8 @@
 //! Instances (FORMATS.md): reading and validating a group acting on one layer's inputs and outputs.
 
 pub mod families;
+mod graph;
+pub mod strict_json;
 
 use crate::action::{GeneratorPair, JointAction};
 use crate::perm::Perm;
@@ -211,8 +213,7 @@ impl Instance {
 
     /// Parses and validates instance JSON text.
     pub fn from_json_str(text: &str) -> Result<Instance, InstanceError> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| InstanceError::Json(e.to_string()))?;
+        let value = strict_json::parse(text).map_err(|e| InstanceError::Json(e.to_string()))?;
         Instance::from_json_value(&value)
     }
 

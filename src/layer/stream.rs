@@ -8,6 +8,7 @@
 //! them afterwards in the same order, with the same messages, as the earlier
 //! tree-based reader (a JSON syntax error anywhere still wins over a field error).
 
+use crate::instance::strict_json::{duplicate_key, Strict};
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -157,6 +158,9 @@ impl<'de> Streamed<'de> for TopLevel {
         let mut fields = Map::new();
         let mut tying = None;
         while let Some(key) = map.next_key::<String>()? {
+            if fields.contains_key(&key) || (key == "tying" && tying.is_some()) {
+                return Err(duplicate_key(&key));
+            }
             if key == "tying" {
                 // Sizes usually precede the matrix; reserve for them, but
                 // never more than the text could hold (2 bytes an entry).
@@ -167,7 +171,7 @@ impl<'de> Streamed<'de> for TopLevel {
                 let capacity = claimed.min(self.text_len as u64 / 2) as usize;
                 tying = Some(map.next_value_seed(Expect(TyingStream { capacity }))?);
             } else {
-                let value = map.next_value::<Value>()?;
+                let value = map.next_value_seed(Strict)?;
                 fields.insert(key, value);
             }
         }
@@ -319,14 +323,24 @@ mod tests {
     }
 
     #[test]
-    fn unknown_fields_are_kept_in_file_order_and_a_repeated_tying_counts_once() {
+    fn unknown_fields_are_kept_in_file_order_and_a_repeated_key_is_refused() {
         let text = format!(
-            r#"{{"zeta": 1, "tying": [[5]], "input_size": 2, "note": {{"a": [1]}}, "output_size": 2,
-                {GENS}, "tying": [[0, 0], [0, 0]]}}"#
+            r#"{{"zeta": 1, "tying": [[0, 0], [0, 0]], "input_size": 2, "note": {{"a": [1]}}, "output_size": 2,
+                {GENS}}}"#
         );
         let layer = Layer::from_json_str(&text).unwrap();
         let keys: Vec<&str> = layer.extra.keys().map(String::as_str).collect();
         assert_eq!(keys, ["zeta", "note"]);
         assert_eq!(layer.tying.data, vec![0; 4]);
+        let twice = text.replace(r#""zeta": 1,"#, r#""tying": [[5]],"#);
+        assert!(
+            error(&twice).starts_with("not valid JSON: duplicate key \"tying\""),
+            "{}",
+            error(&twice)
+        );
+        let twice = text.replace(r#""zeta": 1,"#, r#""edges": 4, "edges": 4,"#);
+        assert!(error(&twice).starts_with("not valid JSON: duplicate key \"edges\""));
+        let nested = text.replace(r#"{"a": [1]}"#, r#"{"a": 1, "a": 2}"#);
+        assert!(error(&nested).starts_with("not valid JSON: duplicate key \"a\""));
     }
 }

@@ -28,7 +28,7 @@
 //! milliseconds. When any check fails, nothing is concluded and the caller
 //! runs the general verifier: this module can prove K = G, never claim it.
 use crate::action::JointAction;
-use crate::layer::Tying;
+use crate::tying::Tying;
 use num_bigint::BigUint;
 
 /// Whether the dense design `dense` of `action` (entry `(m, n)` the G-orbit

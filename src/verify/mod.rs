@@ -6,12 +6,12 @@
 //! [`JointAction::joint_generators`]. [`automorphisms`] computes the group by
 //! individualisation and refinement (the `search` module), seeded with a known
 //! subgroup, after reducing twin points to one point per class ([`Twins`]);
-//! [`verify_exact`] compares it with G<N,M>; [`verify_layer`] fills
-//! the verdict fields of a layer file, including the closure (the
-//! automorphism group of the dense design).
+//! [`verify_exact`] compares it with G<N,M>; [`verify_layer`] also
+//! verifies the closure (the automorphism group of the dense design). The
+//! verifier knows tying matrices ([`crate::tying`]), not layer files: the
+//! design writes its verdicts into a layer (`design::record_verdict`).
 mod dense_closure;
 mod dreadnaut;
-mod graph;
 mod partition;
 mod refine;
 mod search;
@@ -21,9 +21,6 @@ mod witness;
 
 pub use dense_closure::dense_design_proved_exact;
 pub use dreadnaut::write_dreadnaut;
-pub use graph::{graph_instance, parse_edge_list, EdgeListError, GraphEdges};
-pub use partition::{Backtrack, Partition};
-pub use refine::{Mismatch, Refiner};
 pub use search::{SearchResult, SearchStats};
 pub use structure::Structure;
 pub use twins::Twins;
@@ -31,8 +28,8 @@ pub use witness::{choose_witness, describe_witness, readable_witness, WitnessDes
 
 use crate::action::JointAction;
 use crate::group::StabilizerChain;
-use crate::layer::{Layer, Tying};
 use crate::perm::Perm;
+use crate::tying::Tying;
 use num_bigint::BigUint;
 
 /// Why a verification could not be carried out.
@@ -102,7 +99,8 @@ pub fn automorphisms_of_known(
 
 /// Like [`automorphisms`] without the twin reduction: the search discovers
 /// the symmetric groups on twin classes one transposition at a time (slow
-/// on pooling layers). For cross-checks.
+/// on pooling layers). For cross-checks in tests (feature `internal-testing`).
+#[cfg(any(test, feature = "internal-testing"))]
 pub fn automorphisms_unreduced(
     structure: &Structure,
     known: &[Perm],
@@ -268,13 +266,6 @@ impl LayerVerdict {
     /// Whether some G-invariant pattern is exact (the closure equals G).
     pub fn exact_possible(&self) -> bool {
         self.closure.is_exact()
-    }
-
-    /// Writes `automorphism_order`, `closure_order` and `exact` into `layer`.
-    pub fn fill(&self, layer: &mut Layer) {
-        layer.automorphism_order = Some(self.pattern.automorphism_order.to_string());
-        layer.closure_order = Some(self.closure.automorphism_order.to_string());
-        layer.exact = Some(self.pattern.is_exact());
     }
 }
 

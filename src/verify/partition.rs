@@ -65,11 +65,6 @@ impl Partition {
         self.elements.len()
     }
 
-    /// Whether there are no points.
-    pub fn is_empty(&self) -> bool {
-        self.elements.is_empty()
-    }
-
     /// The number of cells.
     pub fn cell_count(&self) -> usize {
         self.cells
@@ -111,22 +106,6 @@ impl Partition {
             s = self.cell_end(s);
         }
         starts
-    }
-
-    /// The points of the cell starting at `start`, to be reordered in place;
-    /// call [`Partition::reindex`] afterwards.
-    pub fn cell_mut(&mut self, start: usize) -> &mut [u32] {
-        let end = self.cell_end(start);
-        &mut self.elements[start..end]
-    }
-
-    /// Recomputes the positions of the points of the cell starting at `start`
-    /// after [`Partition::cell_mut`] reordered them.
-    pub fn reindex(&mut self, start: usize) {
-        let end = self.cell_end(start);
-        for i in start..end {
-            self.position[self.elements[i] as usize] = i as u32;
-        }
     }
 
     /// Moves `points` (distinct members of the cell starting at `start`) to
@@ -249,8 +228,6 @@ mod tests {
         assert_eq!(p.move_to_back(4, &[4, 6]), 5);
         assert_eq!(&p.cell(4)[1..], &[4, 6]);
         assert!(p.sanity_check());
-        p.cell_mut(4).reverse();
-        p.reindex(4);
         p.split(4, 6);
         p.split(4, 5);
         assert!(p.sanity_check());

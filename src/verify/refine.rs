@@ -312,7 +312,7 @@ impl Refiner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layer::Tying;
+    use crate::tying::Tying;
 
     #[test]
     fn path_refines_by_distance() {

@@ -5,8 +5,8 @@
 //! both directions (compressed rows), so a dense 4096 x 4096 layer costs
 //! about 270 MB; colours are `u32` parameter indices.
 
-use crate::layer::Tying;
 use crate::perm::Perm;
+use crate::tying::Tying;
 
 /// A coloured bipartite structure (a tying pattern seen as a graph).
 #[derive(Clone, Debug)]

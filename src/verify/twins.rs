@@ -251,7 +251,7 @@ impl Twins {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layer::Tying;
+    use crate::tying::Tying;
 
     #[test]
     fn classes_quotient_and_lifts() {

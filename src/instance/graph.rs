@@ -17,9 +17,9 @@
 //! vertex has a loop) and colour 1 on adjacent pairs: its automorphisms are
 //! exactly the graph's, applied to inputs and outputs alike.
 
-use super::structure::Structure;
+use super::{Channels, Instance};
 use crate::action::GeneratorPair;
-use crate::instance::{Channels, Instance};
+use crate::verify::Structure;
 use std::collections::BTreeSet;
 
 /// A simple undirected graph read from an edge list.
@@ -55,11 +55,17 @@ pub fn parse_edge_list(text: &str) -> Result<GraphEdges, EdgeListError> {
         }
         let tokens: Vec<&str> = content.split_whitespace().collect();
         let bad = |message: String| EdgeListError::Line { line, message };
+        // ranges are written inclusive, as everywhere in paramshare's messages
         let number = |t: &str| -> Result<usize, EdgeListError> {
             t.parse::<usize>()
                 .ok()
                 .filter(|&v| v < MAX_VERTICES)
-                .ok_or_else(|| bad(format!("'{t}' is not a vertex number (0..{MAX_VERTICES})")))
+                .ok_or_else(|| {
+                    bad(format!(
+                        "'{t}' is not a vertex number (0..{})",
+                        MAX_VERTICES - 1
+                    ))
+                })
         };
         if tokens[0] == "vertices" {
             if declared.is_some() || !edges.is_empty() || tokens.len() != 2 {
@@ -68,8 +74,16 @@ pub fn parse_edge_list(text: &str) -> Result<GraphEdges, EdgeListError> {
                 ));
             }
             declared = Some(
-                number(tokens[1])
-                    .map_err(|_| bad(format!("'{}' is not a vertex count", tokens[1])))?,
+                tokens[1]
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&v| v <= MAX_VERTICES)
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "'{}' is not a vertex count (an integer from 0 to {MAX_VERTICES}, the most paramshare handles)",
+                            tokens[1]
+                        ))
+                    })?,
             );
             continue;
         }
@@ -117,7 +131,7 @@ pub fn graph_instance(graph: &GraphEdges) -> Instance {
         coloured.push((b, a, 1));
     }
     let structure = Structure::from_edges(v, v, &coloured);
-    let aut = super::automorphisms(&structure, &[])
+    let aut = crate::verify::automorphisms(&structure, &[])
         // there are no known generators to reject
         .expect("no known generators");
     let generators = aut
@@ -157,7 +171,7 @@ mod tests {
         assert_eq!(g.vertices, 6);
         assert_eq!(
             parse_edge_list("0 1\n1 x\n").unwrap_err().to_string(),
-            "line 2: 'x' is not a vertex number (0..4194304)"
+            "line 2: 'x' is not a vertex number (0..4194303)"
         );
         assert!(parse_edge_list("vertices 2\n0 5\n").is_err());
         assert!(parse_edge_list("0 1 2\n").is_err());

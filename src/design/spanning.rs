@@ -1,0 +1,169 @@
+//! The orbit graph: side orbits as nodes, edge orbits as edges; a cheapest spanning start for the incumbent and a connectivity test for thinning.
+//!
+//! Under the hypotheses of [`super::connectivity`] (|G| >= 3 and a regular
+//! orbit) every exact pattern keeps all moved points in one connected
+//! component. The chosen edge orbits of a connected pattern connect the
+//! moved side orbits in the orbit graph (an edge of the pattern joins the
+//! orbits of its ends), so a choice that leaves them disconnected there is
+//! not exact, and the verifier need not be asked. Both uses below are
+//! heuristics for the incumbent (it is always checked by the oracle), never
+//! part of a proof:
+//!
+//! - [`OrbitGraph::spanning_start`]: Kruskal's algorithm on the orbit
+//!   graph, cheapest orbits first, until the moved side orbits are joined.
+//!   Repair then only has to break the symmetries a tree leaves. On D4 over
+//!   a 64 x 64 image, repair from the empty pattern adds one orbit per
+//!   verifier call and needed over a thousand calls (more than a minute);
+//!   from the spanning start it needs a handful.
+//! - [`OrbitGraph::connects_moved`]: thinning skips drops that disconnect
+//!   the moved orbits (each would cost a verifier call, and on a spanning
+//!   start almost every drop does).
+use crate::action::{EdgeOrbits, JointAction};
+use crate::group::OrbitPartition;
+
+/// Side orbits as nodes (input orbits first), edge orbits as edges.
+#[derive(Clone, Debug)]
+pub struct OrbitGraph {
+    /// `ends[O]`: the nodes of edge orbit O's input and output ends.
+    ends: Vec<(u32, u32)>,
+    /// `moved[v]`: side orbit v has two or more points.
+    moved: Vec<bool>,
+}
+
+impl OrbitGraph {
+    /// The orbit graph of `target` on `orbits` (one pass over the matrix).
+    pub fn new(target: &JointAction, orbits: &EdgeOrbits) -> OrbitGraph {
+        let input_orbits = target.input_orbits();
+        let output_orbits = target.output_orbits();
+        let mut node_of_input = vec![0u32; orbits.input_size];
+        let mut node_of_output = vec![0u32; orbits.output_size];
+        for (v, orbit) in input_orbits.iter().enumerate() {
+            for &x in orbit {
+                node_of_input[x] = v as u32;
+            }
+        }
+        let offset = input_orbits.len();
+        for (v, orbit) in output_orbits.iter().enumerate() {
+            for &x in orbit {
+                node_of_output[x] = (offset + v) as u32;
+            }
+        }
+        let ends = orbits
+            .representatives()
+            .into_iter()
+            .map(|(i, m)| (node_of_input[i], node_of_output[m]))
+            .collect();
+        let moved = input_orbits
+            .iter()
+            .chain(&output_orbits)
+            .map(|o| o.len() > 1)
+            .collect();
+        OrbitGraph { ends, moved }
+    }
+
+    /// Whether the edge orbits `chosen` join every moved side orbit into one component.
+    pub fn connects_moved(&self, chosen: impl IntoIterator<Item = usize>) -> bool {
+        let mut components = OrbitPartition::new(self.moved.len());
+        for o in chosen {
+            let (a, b) = self.ends[o];
+            components.union(a as usize, b as usize);
+        }
+        let mut moved = (0..self.moved.len()).filter(|&v| self.moved[v]);
+        let Some(first) = moved.next() else {
+            return true;
+        };
+        let root = components.find(first);
+        moved.all(|v| components.find(v) == root)
+    }
+
+    /// The cheapest spanning start: edge orbits by increasing weight (ties
+    /// by index), each kept when it joins two components, until the moved
+    /// side orbits are in one. All false when nothing is moved.
+    pub fn spanning_start(&self, weights: &[u64]) -> Vec<bool> {
+        let mut chosen = vec![false; self.ends.len()];
+        let mut apart = self.moved.iter().filter(|&&m| m).count();
+        if apart <= 1 {
+            return chosen;
+        }
+        let mut components = OrbitPartition::new(self.moved.len());
+        // moved_in[root]: whether the component holds a moved orbit.
+        let mut moved_in = self.moved.clone();
+        let mut order: Vec<usize> = (0..self.ends.len()).collect();
+        order.sort_unstable_by_key(|&o| (weights[o], o));
+        for o in order {
+            let (a, b) = self.ends[o];
+            let (ra, rb) = (components.find(a as usize), components.find(b as usize));
+            if ra == rb {
+                continue;
+            }
+            chosen[o] = true;
+            let both = moved_in[ra] && moved_in[rb];
+            let either = moved_in[ra] || moved_in[rb];
+            components.union(ra, rb);
+            moved_in[components.find(ra)] = either;
+            if both {
+                apart -= 1;
+                if apart == 1 {
+                    break;
+                }
+            }
+        }
+        chosen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::GeneratorPair;
+    use crate::perm::Perm;
+
+    /// C4 turning a 4 x 4 image (4 orbits of pixels on each side).
+    fn c4_image() -> JointAction {
+        let n = 4;
+        let turn: Vec<usize> = (0..n * n).map(|p| (p % n) * n + (n - 1 - p / n)).collect();
+        let turn = Perm::from_images(&turn).unwrap();
+        JointAction::new(
+            16,
+            16,
+            vec![GeneratorPair {
+                input: turn.clone(),
+                output: turn,
+            }],
+        )
+    }
+
+    #[test]
+    fn the_spanning_start_joins_the_moved_orbits_with_a_tree() {
+        let action = c4_image();
+        let orbits = action.edge_orbits();
+        let graph = OrbitGraph::new(&action, &orbits);
+        let start = graph.spanning_start(&orbits.sizes);
+        let chosen: Vec<usize> = (0..orbits.count()).filter(|&o| start[o]).collect();
+        // 8 side orbits, all moved: a spanning tree has 7 edges.
+        assert_eq!(chosen.len(), 7);
+        assert!(graph.connects_moved(chosen.iter().copied()));
+        // Without any one of them the tree falls apart.
+        for skip in &chosen {
+            assert!(!graph.connects_moved(chosen.iter().copied().filter(|o| o != skip)));
+        }
+    }
+
+    #[test]
+    fn a_pooling_output_connects_the_inputs_through_its_fixed_point() {
+        // C3 on two input orbits, one invariant output: the inputs meet only at the output.
+        let action = JointAction::new(
+            6,
+            1,
+            vec![GeneratorPair {
+                input: Perm::parse_cycles("(0 1 2)(3 4 5)", 6).unwrap(),
+                output: Perm::identity(1),
+            }],
+        );
+        let orbits = action.edge_orbits();
+        let graph = OrbitGraph::new(&action, &orbits);
+        let start = graph.spanning_start(&orbits.sizes);
+        assert_eq!(start, vec![true, true]);
+        assert!(!graph.connects_moved([0]));
+    }
+}
