@@ -106,10 +106,15 @@ before=$(load)
   timed "design families/torus-32x32.json --method optimal" "$ps" design instances/families/torus-32x32.json --method optimal -o "$work/torus.json"
   timed "design families/p4-32x32.json --method optimal" "$ps" design instances/families/p4-32x32.json --method optimal --time-limit 120 -o "$work/p4.json"
   echo
-  echo "Dense design in the library alone (\`cargo run --release --example dense_peak\`):"
+  echo "Dense design in the library alone (\`examples/dense_peak.rs\`: instance, action, edge orbits,"
+  echo "tying matrix; peak memory by GNU time):"
   echo
   echo '```text'
-  cargo run --release --quiet --example dense_peak 2>&1
+  cargo build --release --quiet --example dense_peak
+  for args in "d4 64" "tensor 30 2 2"; do
+    # shellcheck disable=SC2086 # the arguments are words
+    /usr/bin/time -f "peak %M KB" "$CARGO_TARGET_DIR/release/examples/dense_peak" $args 2>&1
+  done
   echo '```'
   echo
 } >> "$report"

@@ -9,7 +9,15 @@
 //! every finished result and leaves no half-written file.
 #[cfg(feature = "render")]
 mod plot;
+mod record;
+mod shard;
 mod summary;
+
+pub use record::{
+    directory_rows, merge_directories, write_directory_summaries, write_record, MergeReport,
+    LAYER_SUFFIX, ROW_FORMAT, ROW_SUFFIX,
+};
+pub use shard::{job_hash, Shard};
 
 #[cfg(feature = "render")]
 pub use plot::write_plot;
@@ -29,23 +37,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-/// Parses a method name (`dense`, `sparse`, `optimal`) as the design module knows it.
-pub fn parse_method(name: &str) -> Result<Method, String> {
-    match name {
-        "dense" => Ok(Method::Dense),
-        "sparse" => Ok(Method::Sparse),
-        "optimal" => Ok(Method::Optimal),
-        other => Err(format!(
-            "unknown method \"{other}\" (expected dense, sparse or optimal)"
-        )),
-    }
-}
-
 /// Parses a comma-separated list of methods, keeping the order given and dropping repeats.
 pub fn parse_methods(list: &str) -> Result<Vec<Method>, String> {
     let mut methods = Vec::new();
     for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let m = parse_method(name)?;
+        let m: Method = name.parse()?;
         if !methods.contains(&m) {
             methods.push(m);
         }
@@ -166,24 +162,96 @@ impl BatchProgress for NoProgress {
 /// The instance files of a batch: every `*.json` file directly in each
 /// directory given, and every file given by name, sorted by path.
 pub fn collect_instance_files(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+    Ok(collect_inputs(inputs)?.files)
+}
+
+/// The inputs of a batch, and what was left out of directories and why.
+#[derive(Debug, Default)]
+pub struct InputFiles {
+    /// The instance files, sorted by path within each directory, in input order.
+    pub files: Vec<PathBuf>,
+    /// Entries named `*.json` that are not regular files (dangling links,
+    /// directories, FIFOs), with the reason.
+    pub not_files: Vec<(PathBuf, &'static str)>,
+    /// Files that are paramshare's own results (layers, row records,
+    /// summaries): a batch whose `--out` is one of its input directories
+    /// must not read them as instances.
+    pub results: Vec<PathBuf>,
+}
+
+/// Lists the inputs like [`collect_instance_files`], keeping what was skipped.
+pub fn collect_inputs(inputs: &[PathBuf]) -> std::io::Result<InputFiles> {
+    let mut listed = InputFiles::default();
     for input in inputs {
         if input.is_dir() {
             let mut found = Vec::new();
             for entry in std::fs::read_dir(input)? {
                 let path = entry?.path();
-                if path.is_file() && path.extension().is_some_and(|e| e == "json") {
-                    found.push(path);
+                if path.extension().is_none_or(|e| e != "json") {
+                    continue;
+                }
+                match not_a_file(&path) {
+                    Some(reason) => listed.not_files.push((path, reason)),
+                    None if is_result_file(&path) => listed.results.push(path),
+                    None => found.push(path),
                 }
             }
             found.sort();
-            files.extend(found);
+            listed.files.extend(found);
         } else {
-            files.push(input.clone());
+            listed.files.push(input.clone());
         }
     }
-    files.dedup();
-    Ok(files)
+    listed.files.dedup();
+    listed.not_files.sort();
+    listed.results.sort();
+    Ok(listed)
+}
+
+/// Why `path` is not a regular file (without opening it: a FIFO would block).
+fn not_a_file(path: &Path) -> Option<&'static str> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Some(if std::fs::symlink_metadata(path).is_ok() {
+            "a symbolic link to nothing"
+        } else {
+            "unreadable"
+        });
+    };
+    if meta.is_file() {
+        return None;
+    }
+    if meta.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if meta.file_type().is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// Whether `path` is a layer, row record or summary that paramshare wrote:
+/// by its name (`*.layer.json`, `*.row.json`, `summary.json`) or, for a
+/// renamed one, by the format tag at its start.
+fn is_result_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if name.ends_with(LAYER_SUFFIX) || name.ends_with(ROW_SUFFIX) || name == "summary.json" {
+        return true;
+    }
+    let mut head = [0u8; 512];
+    let read = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let head = String::from_utf8_lossy(&head[..read]);
+    [crate::layer::LAYER_FORMAT, ROW_FORMAT, "paramshare-batch/1"]
+        .iter()
+        .any(|tag| head.contains(&format!("\"format\": \"{tag}\"")))
 }
 
 /// The key of an instance file: its name without the `.json` extension.
@@ -267,7 +335,28 @@ pub fn run_jobs(
             }
             let worker = rayon::current_thread_index().unwrap_or(0);
             progress.started(worker, job);
-            if let Some((row, guard)) = run_job(config, job, control) {
+            if let Some((mut row, guard)) = run_job(config, job, control) {
+                // error rows wrote nothing yet: their record needs the gate too
+                let guard = match guard {
+                    Some(g) => g,
+                    None => {
+                        let g = control.write_guard();
+                        if control.is_cancelled() {
+                            return;
+                        }
+                        g
+                    }
+                };
+                if let Err(e) = write_record(&config.out_dir, job, &row) {
+                    row = SummaryRow::failed(
+                        job,
+                        RowStatus::Error,
+                        &format!(
+                            "cannot write its row record in {}: {e}",
+                            config.out_dir.display()
+                        ),
+                    );
+                }
                 // recorded before the write gate is released, so an
                 // interrupter's snapshot has a row for every file written;
                 // a poisoned list still holds every row pushed before the panic
@@ -386,14 +475,20 @@ fn run_job<'c>(
     }
 }
 
-/// A reusable earlier result for `job`, if its layer file is valid and was made from `instance`.
+/// The earlier result for `job` at `path`, if it was made from `instance`
+/// with the same method and options and passes [`recheck`]. `Err(None)`:
+/// there is no such result (no file, or one made from something else);
+/// `Err(Some(reason))`: there is one but it cannot be trusted.
 fn reusable_layer(
     path: &Path,
     instance: &Instance,
     job: &BatchJob,
     options: &DesignOptions,
-) -> Option<Layer> {
-    let layer = Layer::read(path).ok()?;
+) -> Result<Layer, Option<String>> {
+    if !path.exists() {
+        return Err(None);
+    }
+    let layer = Layer::read(path).map_err(|e| Some(format!("it cannot be read ({e})")))?;
     let same_objective = job.method != Method::Optimal
         || (layer.objective.as_deref() == Some(options.objective.name())
             && layer
@@ -402,12 +497,104 @@ fn reusable_layer(
                 .and_then(|c| c.as_bool())
                 .unwrap_or(false)
                 == options.cover);
-    (layer.method == job.method.name()
+    let same_job = layer.method == job.method.name()
         && same_objective
         && layer.input_size == instance.input_size
         && layer.output_size == instance.output_size
-        && layer.generators == instance.generators)
-        .then_some(layer)
+        && layer.generators == instance.generators;
+    if !same_job {
+        return Err(None);
+    }
+    recheck(&layer, instance).map_err(Some)?;
+    Ok(layer)
+}
+
+/// Checks what a resumed batch would otherwise take on trust: the tying is
+/// G-invariant, and every field the verifier computes (group order,
+/// automorphism and closure orders, exactness), the bias tying, the
+/// unread/dead counts and a stated lower bound behind `optimal: true` are
+/// what they say. A hand-edited layer (two rows of `tying` swapped, an
+/// edited `automorphism_order`) fails here and is designed again.
+fn recheck(layer: &Layer, instance: &Instance) -> Result<(), String> {
+    let action = instance.action();
+    let verdict = crate::verify::verify_layer(&layer.tying, &action).map_err(|e| match e {
+        crate::verify::VerifyError::NotAnAutomorphism { index } => {
+            format!("its tying is not G-equivariant (generator {index} does not preserve it)")
+        }
+        other => format!("it cannot be verified ({other})"),
+    })?;
+    let stated = |v: &Option<String>| v.clone().unwrap_or_else(|| "nothing".into());
+    let checks = [
+        (
+            "group_order",
+            layer.group_order.clone(),
+            verdict.pattern.group_order.to_string(),
+        ),
+        (
+            "automorphism_order",
+            stated(&layer.automorphism_order),
+            verdict.pattern.automorphism_order.to_string(),
+        ),
+        (
+            "closure_order",
+            stated(&layer.closure_order),
+            verdict.closure.automorphism_order.to_string(),
+        ),
+        (
+            "exact",
+            stated(&layer.exact.map(|e| e.to_string())),
+            verdict.is_exact().to_string(),
+        ),
+    ];
+    for (field, says, computed) in checks {
+        if says != computed {
+            return Err(format!(
+                "its {field} says {says}, but the verifier computed {computed}"
+            ));
+        }
+    }
+    if layer.bias_tying != crate::layer::bias_tying_of(layer.output_size, &layer.generators) {
+        return Err("its bias_tying is not one parameter per output orbit".into());
+    }
+    for (field, computed) in [
+        ("unread_inputs", layer.tying.unread_inputs()),
+        ("dead_outputs", layer.tying.dead_outputs()),
+    ] {
+        if let Some(says) = layer.extra.get(field) {
+            if says.as_u64() != Some(computed) {
+                return Err(format!(
+                    "its {field} says {says}, but its tying has {computed}"
+                ));
+            }
+        }
+    }
+    if layer.optimal == Some(true) {
+        if let Some(bound) = layer.extra.get("lower_bound") {
+            let cost = match layer.objective.as_deref() {
+                Some("parameters") => layer.parameters as u64,
+                _ => layer.edges,
+            };
+            if bound.as_u64() != Some(cost) {
+                return Err(format!(
+                    "it says optimal, but its lower_bound {bound} is not its cost {cost}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds `note` to the layer's `notes`.
+fn add_note(layer: &mut Layer, note: String) {
+    let notes = layer
+        .extra
+        .entry("notes")
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+    if let serde_json::Value::Array(list) = notes {
+        list.push(note.into());
+    } else {
+        *notes = serde_json::Value::Array(vec![note.into()]);
+    }
 }
 
 fn run_job_inner<'c>(
@@ -423,17 +610,24 @@ fn run_job_inner<'c>(
         ChannelExpansion::NONE
     };
     let options = config.design.options(job.method);
-    let reused = if config.force {
-        None
+    let earlier = if config.force {
+        Err(None)
     } else {
         reusable_layer(&layer_path, &instance, job, &options)
     };
-    let (layer, seconds) = match reused {
-        Some(layer) => (layer, None),
-        None => {
+    let (layer, seconds) = match earlier {
+        Ok(layer) => (layer, None),
+        Err(rejected) => {
             let start = Instant::now();
             let action = instance.action();
-            let layer = design_layer(&instance, &action, &options).map_err(|e| e.to_string())?;
+            let mut layer =
+                design_layer(&instance, &action, &options).map_err(|e| e.to_string())?;
+            if let Some(reason) = rejected {
+                add_note(
+                    &mut layer,
+                    format!("the earlier layer file was not reused: {reason}; designed again"),
+                );
+            }
             (layer, Some(start.elapsed().as_secs_f64()))
         }
     };
@@ -449,10 +643,9 @@ fn run_job_inner<'c>(
         if format == ExportFormat::Json {
             continue;
         }
+        // written even for a reused layer: an export beside it may be stale
+        // (an older design) or garbage, and only the layer was checked
         let path = result_path(&config.out_dir, job, format);
-        if seconds.is_none() && path.exists() {
-            continue;
-        }
         export_to_file(&layer, format, channels, &path)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }

@@ -8,11 +8,11 @@
 use super::BatchJob;
 use crate::instance::Instance;
 use crate::layer::{write_atomically, Layer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// How a job ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RowStatus {
     /// A layer was designed or reused.
@@ -35,7 +35,7 @@ impl RowStatus {
 }
 
 /// One (instance, method) result.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRow {
     /// The instance's key (file name without `.json`).
     pub instance: String,
@@ -74,48 +74,29 @@ impl SummaryRow {
         layer: &Layer,
         seconds: Option<f64>,
     ) -> SummaryRow {
-        SummaryRow {
+        let mut row = SummaryRow {
             instance: job.key.clone(),
             file: job.path.display().to_string(),
-            input_size: Some(instance.input_size),
-            output_size: Some(instance.output_size),
-            group_order: Some(layer.group_order.clone()),
             method: job.method.name().to_string(),
-            parameters: Some(layer.parameters),
-            edges: Some(layer.edges),
-            unread_inputs: Some(layer.tying.unread_inputs()),
-            dead_outputs: Some(layer.tying.dead_outputs()),
-            exact: layer.exact,
-            optimal: layer.optimal,
-            automorphism_order: layer.automorphism_order.clone(),
-            closure_order: layer.closure_order.clone(),
-            status: RowStatus::Ok,
-            error: String::new(),
-            notes: layer
-                .extra
-                .get("notes")
-                .and_then(|v| v.as_array())
-                .map(|notes| {
-                    notes
-                        .iter()
-                        .filter_map(|n| n.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default(),
             seconds,
             reused: seconds.is_none(),
-        }
+            ..SummaryRow::empty()
+        };
+        row.fill_from_layer(layer);
+        row.input_size = Some(instance.input_size);
+        row.output_size = Some(instance.output_size);
+        row
     }
 
-    /// The row of a job that ended with `status` for `reason`.
-    pub fn failed(job: &BatchJob, status: RowStatus, reason: &str) -> SummaryRow {
+    /// An `ok` row with every field empty.
+    pub(super) fn empty() -> SummaryRow {
         SummaryRow {
-            instance: job.key.clone(),
-            file: job.path.display().to_string(),
+            instance: String::new(),
+            file: String::new(),
             input_size: None,
             output_size: None,
             group_order: None,
-            method: job.method.name().to_string(),
+            method: String::new(),
             parameters: None,
             edges: None,
             unread_inputs: None,
@@ -124,11 +105,64 @@ impl SummaryRow {
             optimal: None,
             automorphism_order: None,
             closure_order: None,
-            status,
-            error: reason.to_string(),
+            status: RowStatus::Ok,
+            error: String::new(),
             notes: Vec::new(),
             seconds: None,
             reused: false,
+        }
+    }
+
+    /// This row with only its identity kept: instance, file, method, time and reuse flag.
+    pub(super) fn cleared(&self) -> SummaryRow {
+        SummaryRow {
+            instance: self.instance.clone(),
+            file: self.file.clone(),
+            method: self.method.clone(),
+            seconds: self.seconds,
+            reused: self.reused,
+            ..SummaryRow::empty()
+        }
+    }
+
+    /// Sets every field a layer file holds (sizes, orders, counts, verdicts,
+    /// notes) from `layer`, and the status to `ok`.
+    pub(super) fn fill_from_layer(&mut self, layer: &Layer) {
+        self.input_size = Some(layer.input_size);
+        self.output_size = Some(layer.output_size);
+        self.group_order = Some(layer.group_order.clone());
+        self.parameters = Some(layer.parameters);
+        self.edges = Some(layer.edges);
+        self.unread_inputs = Some(layer.tying.unread_inputs());
+        self.dead_outputs = Some(layer.tying.dead_outputs());
+        self.exact = layer.exact;
+        self.optimal = layer.optimal;
+        self.automorphism_order = layer.automorphism_order.clone();
+        self.closure_order = layer.closure_order.clone();
+        self.status = RowStatus::Ok;
+        self.error = String::new();
+        self.notes = layer
+            .extra
+            .get("notes")
+            .and_then(|v| v.as_array())
+            .map(|notes| {
+                notes
+                    .iter()
+                    .filter_map(|n| n.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+
+    /// The row of a job that ended with `status` for `reason`.
+    pub fn failed(job: &BatchJob, status: RowStatus, reason: &str) -> SummaryRow {
+        SummaryRow {
+            instance: job.key.clone(),
+            file: job.path.display().to_string(),
+            method: job.method.name().to_string(),
+            status,
+            error: reason.to_string(),
+            ..SummaryRow::empty()
         }
     }
 }
@@ -150,15 +184,34 @@ impl SummaryRow {
     }
 }
 
-/// Sorts rows by instance key, then by the position of their method in `methods`.
+/// Sorts rows by instance key, then by the position of their method in
+/// `methods` (methods not listed follow, as dense, sparse, optimal), then by
+/// instance file, so two files with the same name in different input
+/// directories keep their places from run to run.
 pub fn sort_rows(rows: &mut [SummaryRow], methods: &[&str]) {
-    let rank = |m: &str| methods.iter().position(|x| *x == m).unwrap_or(usize::MAX);
+    const CANONICAL: [&str; 3] = ["dense", "sparse", "optimal"];
+    let rank = |m: &str| {
+        methods.iter().position(|x| *x == m).unwrap_or_else(|| {
+            methods.len()
+                + CANONICAL
+                    .iter()
+                    .position(|x| *x == m)
+                    .unwrap_or(CANONICAL.len())
+        })
+    };
     rows.sort_by(|a, b| {
-        (a.instance.as_str(), rank(&a.method), a.method.as_str()).cmp(&(
-            b.instance.as_str(),
-            rank(&b.method),
-            b.method.as_str(),
-        ))
+        (
+            a.instance.as_str(),
+            rank(&a.method),
+            a.method.as_str(),
+            a.file.as_str(),
+        )
+            .cmp(&(
+                b.instance.as_str(),
+                rank(&b.method),
+                b.method.as_str(),
+                b.file.as_str(),
+            ))
     });
 }
 

@@ -4,9 +4,9 @@ use super::output::Failure;
 use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use paramshare::batch::{
-    collect_instance_files, fill_interrupted, parse_methods, plan_jobs, remove_stale_temporaries,
-    run_jobs, sort_rows, write_plot, write_summaries, BatchConfig, BatchControl, BatchJob,
-    BatchProgress, DesignSettings, RowStatus, SummaryRow,
+    collect_inputs, fill_interrupted, parse_methods, plan_jobs, remove_stale_temporaries, run_jobs,
+    write_directory_summaries, write_plot, write_summaries, BatchConfig, BatchControl, BatchJob,
+    BatchProgress, DesignSettings, RowStatus, Shard, SummaryRow,
 };
 use paramshare::design::{Method, Objective};
 use paramshare::export::ExportFormat;
@@ -63,9 +63,9 @@ pub struct BatchArgs {
     /// safetensors, coo, coo-npy.
     #[arg(long, value_delimiter = ',', default_value = "json")]
     format: Vec<ExportFormat>,
-    /// What the optimal design minimises: edges or parameters.
-    #[arg(long, default_value = "edges", value_parser = ["edges", "parameters"])]
-    objective: String,
+    /// What the optimal design minimises.
+    #[arg(long, value_enum, default_value_t = Objective::Edges)]
+    objective: Objective,
     /// Stop each search after this many seconds and keep the best pattern
     /// found (marked optimal: false).
     #[arg(long, value_name = "SECONDS")]
@@ -84,6 +84,12 @@ pub struct BatchArgs {
     /// `design --help`); the summaries count unread inputs and dead outputs.
     #[arg(long)]
     cover: bool,
+    /// Run only shard I of N: the jobs (instance, method) whose name hashes
+    /// to I mod N, the same split on every machine (0/3 1/3 2/3 and
+    /// 1/3 2/3 3/3 both cover every job once). Shards may share one --out;
+    /// or give each its own and combine them with `paramshare merge`.
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+    shard: Option<Shard>,
     /// No progress bars (they are also hidden when standard error is not a terminal).
     #[arg(long)]
     quiet: bool,
@@ -170,33 +176,31 @@ impl BatchProgress for Bars {
     }
 }
 
-/// Writes the summaries and the plot for `rows` (sorted in place).
-fn write_reports(out: &Path, rows: &mut [SummaryRow], methods: &[&str]) -> Result<(), Failure> {
-    sort_rows(rows, methods);
-    write_summaries(out, rows).map_err(|e| {
-        Failure::failed(format!("cannot write summaries in {}: {e}", out.display()))
-    })?;
-    write_plot(&out.join("plot.svg"), rows, methods).map_err(|e| {
-        Failure::failed(format!(
-            "cannot write {}: {e}",
-            out.join("plot.svg").display()
-        ))
+/// Writes the summaries and the plot of `out` from its layer files and row
+/// records, with `pending` (this run's interrupted jobs) added; returns how
+/// many rows they have.
+pub fn write_reports(
+    out: &Path,
+    pending: &[SummaryRow],
+    methods: &[&str],
+) -> Result<usize, Failure> {
+    let rows = write_directory_summaries(out, pending, methods, |rows| {
+        write_summaries(out, rows)?;
+        write_plot(&out.join("plot.svg"), rows, methods).map_err(std::io::Error::other)
     })
+    .map_err(|e| Failure::failed(format!("cannot write summaries in {}: {e}", out.display())))?;
+    Ok(rows.len())
 }
 
 /// The design settings from `--objective`, `--time-limit`, `--cover` and `--memory-limit`.
 pub fn design_settings(
-    objective: &str,
+    objective: Objective,
     time_limit: Option<f64>,
     cover: bool,
     memory_limit: Option<u64>,
 ) -> DesignSettings {
     DesignSettings {
-        objective: if objective == "parameters" {
-            Objective::Parameters
-        } else {
-            Objective::Edges
-        },
+        objective,
         time_limit: time_limit.map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9))),
         cover,
         memory_limit,
@@ -212,8 +216,21 @@ enum Event {
 pub fn plan(inputs: &[PathBuf], methods: &str) -> Result<(Vec<Method>, Vec<BatchJob>), Failure> {
     let methods =
         parse_methods(methods).map_err(|e| Failure::bad_input(format!("--methods: {e}")))?;
-    let files = collect_instance_files(inputs)
+    let listed = collect_inputs(inputs)
         .map_err(|e| Failure::bad_input(format!("cannot list the inputs: {e}")))?;
+    for (path, reason) in &listed.not_files {
+        eprintln!(
+            "paramshare: skipped {}: {reason}, not an instance file",
+            super::output::escape_controls(&path.display().to_string())
+        );
+    }
+    if !listed.results.is_empty() {
+        eprintln!(
+            "paramshare: note: skipped {} files that are paramshare's own results (layers, row records, summaries), not instances",
+            listed.results.len()
+        );
+    }
+    let files = listed.files;
     if files.is_empty() {
         return Err(Failure::bad_input("no instance files found"));
     }
@@ -222,7 +239,10 @@ pub fn plan(inputs: &[PathBuf], methods: &str) -> Result<(Vec<Method>, Vec<Batch
 }
 
 pub fn run(args: BatchArgs) -> Result<i32, Failure> {
-    let (methods, jobs) = plan(&args.inputs, &args.methods)?;
+    let (methods, mut jobs) = plan(&args.inputs, &args.methods)?;
+    if let Some(shard) = args.shard {
+        jobs.retain(|job| shard.contains(job));
+    }
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Failure::failed(format!("cannot create {}: {e}", args.out.display())))?;
     // a run killed by SIGKILL may leave temporary files; they never hold a finished result
@@ -242,7 +262,7 @@ pub fn run(args: BatchArgs) -> Result<i32, Failure> {
         expand_channels: args.expand_channels,
         threads,
         design: design_settings(
-            &args.objective,
+            args.objective,
             args.time_limit,
             args.cover,
             args.memory_limit,
@@ -282,8 +302,9 @@ pub fn run(args: BatchArgs) -> Result<i32, Failure> {
             result.map_err(|e| Failure::failed(format!("cannot start the workers: {e}")))?;
             let mut rows = std::mem::take(&mut *rows.lock().unwrap_or_else(|e| e.into_inner()));
             fill_interrupted(&jobs, &mut rows);
-            write_reports(&args.out, &mut rows, &method_names)?;
-            report(&rows, &args.out);
+            let pending = interrupted_rows(&rows);
+            let total = write_reports(&args.out, &pending, &method_names)?;
+            report(&rows, total, &args.out);
             let failed = rows.iter().any(|r| r.status != RowStatus::Ok);
             Ok(if failed && args.fail_on_error {
                 super::output::EXIT_SOME_FAILED
@@ -297,25 +318,41 @@ pub fn run(args: BatchArgs) -> Result<i32, Failure> {
             bars.finish();
             let mut rows = rows.lock().unwrap_or_else(|e| e.into_inner()).clone();
             fill_interrupted(&jobs, &mut rows);
-            write_reports(&args.out, &mut rows, &method_names)?;
+            let pending = interrupted_rows(&rows);
+            let total = write_reports(&args.out, &pending, &method_names)?;
             eprintln!("interrupted: finished results kept");
-            report(&rows, &args.out);
+            report(&rows, total, &args.out);
             // exit at once rather than wait for designs in flight
             std::process::exit(130);
         }
     }
 }
 
-/// One line on standard error: counts of designed, reused, failed and interrupted results.
-fn report(rows: &[SummaryRow], out: &Path) {
+/// The rows of `rows` for jobs that did not finish.
+fn interrupted_rows(rows: &[SummaryRow]) -> Vec<SummaryRow> {
+    rows.iter()
+        .filter(|r| r.status == RowStatus::Interrupted)
+        .cloned()
+        .collect()
+}
+
+/// One line on standard error: counts of this run's designed, reused,
+/// failed and interrupted results, and the summaries' row count when other
+/// runs' results (another shard's) make it larger.
+fn report(rows: &[SummaryRow], summary_rows: usize, out: &Path) {
     let count = |f: &dyn Fn(&SummaryRow) -> bool| rows.iter().filter(|r| f(r)).count();
     eprintln!(
-        "{} results: {} designed, {} reused, {} errors, {} interrupted; summaries in {}",
+        "{} results: {} designed, {} reused, {} errors, {} interrupted; summaries in {}{}",
         rows.len(),
         count(&|r| r.status == RowStatus::Ok && !r.reused),
         count(&|r| r.status == RowStatus::Ok && r.reused),
         count(&|r| r.status == RowStatus::Error),
         count(&|r| r.status == RowStatus::Interrupted),
-        out.display()
+        out.display(),
+        if summary_rows != rows.len() {
+            format!(" ({summary_rows} rows with the results already there)")
+        } else {
+            String::new()
+        }
     );
 }

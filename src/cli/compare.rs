@@ -25,9 +25,9 @@ pub struct CompareArgs {
     /// Comma-separated design methods.
     #[arg(long, default_value = "dense,sparse,optimal")]
     methods: String,
-    /// What the optimal design minimises: edges or parameters.
-    #[arg(long, default_value = "edges", value_parser = ["edges", "parameters"])]
-    objective: String,
+    /// What the optimal design minimises.
+    #[arg(long, value_enum, default_value_t = paramshare::design::Objective::Edges)]
+    objective: paramshare::design::Objective,
     /// Stop each search after this many seconds and keep the best pattern found.
     #[arg(long, value_name = "SECONDS")]
     time_limit: Option<f64>,
@@ -50,7 +50,7 @@ pub struct CompareArgs {
 pub fn run(args: CompareArgs) -> Result<i32, Failure> {
     let (methods, jobs) = plan(&args.inputs, &args.methods)?;
     let settings = design_settings(
-        &args.objective,
+        args.objective,
         args.time_limit,
         args.cover,
         args.memory_limit,

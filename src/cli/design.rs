@@ -1,7 +1,7 @@
 //! `paramshare design`: build a layer (tying pattern) for an instance.
 
 use super::output::{input_name, is_standard_stream, read_instance, Failure};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use paramshare::design::optimal::SearchProgress;
 use paramshare::design::{
@@ -55,14 +55,14 @@ pub struct DesignArgs {
     /// The instance file (FORMATS.md), or - for standard input.
     instance: PathBuf,
     /// Which design to build.
-    #[arg(long, value_enum, default_value_t = MethodArg::Dense)]
-    method: MethodArg,
+    #[arg(long, value_enum, default_value_t = Method::Dense)]
+    method: Method,
     /// What the optimal design minimises.
-    #[arg(long, value_enum, default_value_t = ObjectiveArg::Edges)]
-    objective: ObjectiveArg,
+    #[arg(long, value_enum, default_value_t = Objective::Edges)]
+    objective: Objective,
     /// The solver behind the searches (both give the same optimum).
-    #[arg(long, value_enum, default_value_t = SolverArg::Sat)]
-    solver: SolverArg,
+    #[arg(long, value_enum, default_value_t = SolverKind::Sat)]
+    solver: SolverKind,
     /// Stop a search after this many seconds and write the best pattern found.
     #[arg(long, value_name = "SECONDS")]
     time_limit: Option<f64>,
@@ -87,25 +87,6 @@ pub struct DesignArgs {
     export: super::export_args::ExportArgs,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum MethodArg {
-    Dense,
-    Sparse,
-    Optimal,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum ObjectiveArg {
-    Edges,
-    Parameters,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum SolverArg {
-    Sat,
-    Ilp,
-}
-
 /// A spinner on standard error (drawn only on a terminal) showing search progress.
 fn progress_line() -> (ProgressBar, ProgressSink) {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -128,20 +109,10 @@ fn progress_line() -> (ProgressBar, ProgressSink) {
 pub fn run(args: DesignArgs) -> Result<i32, Failure> {
     let inst = read_instance(&args.instance)?;
     let action = inst.action();
-    let method = match args.method {
-        MethodArg::Dense => Method::Dense,
-        MethodArg::Sparse => Method::Sparse,
-        MethodArg::Optimal => Method::Optimal,
-    };
+    let method = args.method;
     let mut options = DesignOptions::new(method);
-    options.objective = match args.objective {
-        ObjectiveArg::Edges => Objective::Edges,
-        ObjectiveArg::Parameters => Objective::Parameters,
-    };
-    options.solver = match args.solver {
-        SolverArg::Sat => SolverKind::Sat,
-        SolverArg::Ilp => SolverKind::Ilp,
-    };
+    options.objective = args.objective;
+    options.solver = args.solver;
     options.with_identity = args.with_identity;
     if let Some(bytes) = args.memory_limit {
         options.memory = paramshare::budget::MemoryBudget::with_limit(bytes);

@@ -6,6 +6,7 @@ mod design;
 mod export_args;
 mod info;
 mod instance;
+mod merge;
 mod output;
 mod render;
 mod verify;
@@ -36,6 +37,7 @@ enum Command {
     Info(info::InfoArgs),
     Design(design::DesignArgs),
     Batch(batch::BatchArgs),
+    Merge(merge::MergeArgs),
     Compare(compare::CompareArgs),
     Render(render::RenderArgs),
     Instance(instance::InstanceArgs),
@@ -58,6 +60,7 @@ pub fn run() -> i32 {
         Command::Info(args) => info::run(args),
         Command::Design(args) => design::run(args),
         Command::Batch(args) => batch::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Render(args) => render::run(args),
         Command::Instance(args) => instance::run(args),

@@ -31,8 +31,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Which design to build.
+/// Which design to build. The command line parses it too (clap's
+/// `ValueEnum`, derived here once, with the `cli` feature): the names are
+/// the variants' in lower case, as [`Method::name`] writes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Method {
     /// One parameter per G-orbit of input-output pairs.
     Dense,
@@ -59,8 +62,26 @@ impl fmt::Display for Method {
     }
 }
 
-/// What a searched design minimises.
+impl Method {
+    /// Every method, in the order the summaries list them.
+    pub const ALL: [Method; 3] = [Method::Dense, Method::Sparse, Method::Optimal];
+}
+
+impl std::str::FromStr for Method {
+    type Err = String;
+
+    /// Parses a name that [`Method::name`] writes.
+    fn from_str(name: &str) -> Result<Method, String> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.name() == name)
+            .ok_or_else(|| format!("unknown method \"{name}\" (expected dense, sparse or optimal)"))
+    }
+}
+
+/// What a searched design minimises (a clap `ValueEnum` with the `cli` feature).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Objective {
     /// The number of non-zero entries of W.
     #[default]
@@ -76,6 +97,12 @@ impl Objective {
             Objective::Edges => "edges",
             Objective::Parameters => "parameters",
         }
+    }
+}
+
+impl fmt::Display for Objective {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -660,5 +687,38 @@ fn sparse_failure_note(
             "not exact although <H H^-1> = G (the paper's theorem needs G to act freely on both sides): \
              an automorphism {witness}"
         )
+    }
+}
+
+/// The command line's names for methods, objectives and solvers (clap's
+/// `ValueEnum`, derived on the types) are the names written in files.
+#[cfg(all(test, feature = "cli"))]
+mod command_line_names {
+    use super::{Method, Objective};
+    use crate::solve::SolverKind;
+    use clap::ValueEnum;
+
+    fn cli_name(value: &impl ValueEnum) -> String {
+        value
+            .to_possible_value()
+            .expect("no variant is skipped")
+            .get_name()
+            .to_string()
+    }
+
+    #[test]
+    fn command_line_names_are_the_file_names() {
+        for m in Method::ALL {
+            assert_eq!(cli_name(&m), m.name());
+            assert_eq!(m.name().parse::<Method>(), Ok(m));
+        }
+        assert_eq!(Method::value_variants().len(), Method::ALL.len());
+        for o in Objective::value_variants() {
+            assert_eq!(cli_name(o), o.name());
+        }
+        for s in SolverKind::value_variants() {
+            assert_eq!(cli_name(s), s.name());
+        }
+        assert!("Dense".parse::<Method>().is_err());
     }
 }

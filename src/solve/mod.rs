@@ -39,8 +39,9 @@ impl Lit {
     }
 }
 
-/// Which backend answers the 0-1 programs.
+/// Which backend answers the 0-1 programs (a clap `ValueEnum` with the `cli` feature).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum SolverKind {
     /// varisat with an incremental totalizer (rustsat) for the cost bound.
     #[default]
