@@ -77,7 +77,7 @@ measure() { # label, tool, command...: prints label, tool, wall seconds, peak MB
   read -r wall kb < <(tail -1 time.txt)
   local order
   order=$(grep -o 'grpsize=[^;]*' out.txt | head -1 | cut -d= -f2 || true)
-  [[ -z "$order" ]] && order=$(grep -oE '(order|\|Aut\(pattern\)\| =) [0-9]+' out.txt | head -1 | grep -oE '[0-9]+$' || true)
+  [[ -z "$order" ]] && order=$(grep -oE '(order|\|Aut\(pattern\)\| =) [0-9][0-9.e]*' out.txt | head -1 | grep -oE '[0-9][0-9.e]*$' || true)
   printf '%-18s %-10s wall %7.2f s  peak %6d MB  %s\n' "$label" "$tool" "$wall" $((kb / 1024)) \
     "order ${order:-?}"
 }

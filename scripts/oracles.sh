@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The oracles the tests compare against (programs no one here wrote):
-# nauty's dreadnaut (automorphism groups), python3 with sympy (group orders),
+# nauty's dreadnaut (automorphism groups), GAP's transitive groups library,
+# python3 with sympy (group orders),
 # numpy (the numpy example) and jsonschema (docs/schema/).
 #
 # Usage: scripts/oracles.sh           check; name what is missing and how to install it (exit 1)
@@ -9,6 +10,9 @@ set -euo pipefail
 
 missing() { # prints one line per missing oracle: what, and the command that installs it
   command -v dreadnaut >/dev/null 2>&1 || echo "dreadnaut (nauty): apt-get install nauty"
+  # GAP's library of transitive groups (tests/optimality_suite).
+  [ "$(printf 'Print(NrTransitiveGroups(4));QUIT;' | gap -q -b 2>/dev/null)" = 5 ] \
+    || echo "gap with TransGrp: apt-get install gap gap-transgrp"
   if ! command -v python3 >/dev/null 2>&1; then
     echo "python3: apt-get install python3 python3-pip"
     return
@@ -20,12 +24,12 @@ missing() { # prints one line per missing oracle: what, and the command that ins
 }
 
 if [ "${1:-}" = --install ]; then
-  # GAP with GRAPE is installed for tests that compare with GAP (none is
-  # required yet, so it is not checked below).
-  if ! dpkg -s nauty gap gap-grape >/dev/null 2>&1; then
+  # GAP's transitive groups feed tests/optimality_suite; GRAPE is kept for
+  # comparisons with GAP's graph automorphisms.
+  if ! dpkg -s nauty gap gap-grape gap-transgrp >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get -o DPkg::Lock::Timeout=600 update -qq
-    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends nauty gap gap-grape >/dev/null
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends nauty gap gap-grape gap-transgrp >/dev/null
   fi
   modules=$(missing | sed -n 's/^python3 module \([a-z]*\):.*/\1/p')
   if [ -n "$modules" ]; then

@@ -179,13 +179,22 @@ impl JointAction {
         self.chain.contains(&Perm::disjoint_union(input, output))
     }
 
+    /// Orbits on the joint points: inputs are `0..N`, outputs `N..N+M`
+    /// (the numbering of [`JointAction::chain`] and its stabilisers). Use
+    /// this, not [`JointAction::output_orbits`], wherever an orbit's points
+    /// are looked up in the joint group.
+    pub fn joint_orbits(&self) -> Vec<Vec<usize>> {
+        crate::group::orbits(self.input_size + self.output_size, &self.joint)
+    }
+
     /// Orbits on the inputs.
     pub fn input_orbits(&self) -> Vec<Vec<usize>> {
         let gens: Vec<Perm> = self.pairs.iter().map(|p| p.input.clone()).collect();
         crate::group::orbits(self.input_size, &gens)
     }
 
-    /// Orbits on the outputs.
+    /// Orbits on the outputs, numbered `0..M` on the output side (add `N`
+    /// for the joint numbering, or use [`JointAction::joint_orbits`]).
     pub fn output_orbits(&self) -> Vec<Vec<usize>> {
         let gens: Vec<Perm> = self.pairs.iter().map(|p| p.output.clone()).collect();
         crate::group::orbits(self.output_size, &gens)

@@ -10,7 +10,7 @@ mod decimal;
 mod stream;
 
 /// The fields FORMATS.md defines; any other field of a layer file is kept in [`Layer::extra`].
-const STANDARD_FIELDS: [&str; 18] = [
+const STANDARD_FIELDS: [&str; 20] = [
     "format",
     "instance",
     "method",
@@ -26,6 +26,8 @@ const STANDARD_FIELDS: [&str; 18] = [
     "closure_order",
     "exact",
     "optimal",
+    "lower_bound",
+    "proof",
     "bias_tying",
     "unread_inputs",
     "dead_outputs",
@@ -74,6 +76,12 @@ pub struct Layer {
     pub closure_order: Option<String>,
     pub exact: Option<bool>,
     pub optimal: Option<bool>,
+    /// Searched designs: a proved lower bound on the cost (in the
+    /// objective's units; for sparse designs, on |H|) of every pattern that
+    /// reaches the target group. `optimal` is true iff it equals the cost.
+    pub lower_bound: Option<u64>,
+    /// How `lower_bound` was proved (e.g. `connectivity bound`).
+    pub proof: Option<String>,
     /// For each output, the index of its bias parameter (see [`bias_tying_of`]).
     pub bias_tying: Vec<u32>,
     /// Further fields, written after the standard ones (e.g. notes, timing).
@@ -133,6 +141,12 @@ impl Layer {
         }
         if let Some(v) = self.optimal {
             tail.insert("optimal".into(), v.into());
+        }
+        if let Some(v) = self.lower_bound {
+            tail.insert("lower_bound".into(), v.into());
+        }
+        if let Some(v) = &self.proof {
+            tail.insert("proof".into(), v.clone().into());
         }
         // Written by `write_bias_tying` below, one entry per output.
         tail.insert("bias_tying".into(), Value::Null);
@@ -289,6 +303,15 @@ impl Layer {
                 ));
             }
         }
+        let lower_bound = match obj.get("lower_bound") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.as_u64().ok_or_else(|| {
+                layer_error(
+                    "lower_bound",
+                    format!("expected a non-negative integer, found {}", describe(v)),
+                )
+            })?),
+        };
         let bias_tying = match obj.get("bias_tying") {
             None | Some(Value::Null) => bias_tying_of(rows, &inst.generators),
             Some(v) => read_bias_tying(v, rows)?,
@@ -321,6 +344,8 @@ impl Layer {
             closure_order: string_field("closure_order")?,
             exact: bool_field("exact")?,
             optimal: bool_field("optimal")?,
+            lower_bound,
+            proof: string_field("proof")?,
             bias_tying,
             // fields beyond FORMATS.md (notes, search statistics) are kept, so a layer round-trips
             extra: obj

@@ -194,8 +194,21 @@ fn summary_line(layer: &Layer, output: Option<&Path>) -> String {
         _ => parts.push("not exact".into()),
     }
     let stopped = layer.extra.get("interrupted").and_then(|v| v.as_bool()) == Some(true);
+    if layer.method == "sparse" {
+        // A sparse layer's `optimal` is about H, not about the pattern.
+        let size = layer
+            .extra
+            .get("generating_set")
+            .and_then(|v| v.as_array())
+            .map_or(0, |h| h.len());
+        parts.push(match layer.optimal {
+            Some(true) => format!("H of {size} proved smallest"),
+            _ => format!("H of {size} not proved smallest"),
+        });
+        return format!("wrote {place}: {}", parts.join(", "));
+    }
     match layer.optimal {
-        Some(true) => match layer.extra.get("proof").and_then(|v| v.as_str()) {
+        Some(true) => match &layer.proof {
             Some(proof) => parts.push(format!("optimal ({proof})")),
             None => parts.push("optimal".into()),
         },

@@ -7,6 +7,7 @@ mod export_args;
 mod info;
 mod instance;
 mod merge;
+mod optimality;
 mod output;
 mod render;
 mod verify;

@@ -28,9 +28,19 @@ use std::path::PathBuf;
 /// witness printed as cycles on the inputs and on the outputs; 2 bad input;
 /// 3 I/O error.
 ///
-/// Example:
+/// With --optimality, an optimal layer's claim is re-proved instead: every
+/// union of edge orbits (one colour per orbit) that costs less than the
+/// layer, under its objective, is tried in order of cost, by enumeration
+/// that reads no lower bound, cut or symmetry of the search. Exit status:
+/// 0 the layer reaches its target group (G, or the closure when no pattern
+/// is exact) and nothing cheaper does; 1 it does not reach it, or a cheaper
+/// pattern does (printed, and written with -o); 2 bad input, or more than
+/// 2^20 cheaper subsets to try (always fine up to 20 edge orbits).
+///
+/// Examples:
 ///   paramshare verify cyclic-4.layer.json --export-dreadnaut cyclic-4.dre
 ///   dreadnaut < cyclic-4.dre     # prints grpsize=... (the same order)
+///   paramshare verify cyclic-4.optimal.json --optimality
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct VerifyArgs {
@@ -44,6 +54,10 @@ pub struct VerifyArgs {
     /// closure_order and exact fields (atomically), whatever the verdict.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Re-prove an optimal layer's optimality by exhaustive enumeration of
+    /// the cheaper orbit subsets; with -o, a cheaper pattern found is written.
+    #[arg(long)]
+    optimality: bool,
 }
 
 pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
@@ -56,6 +70,9 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
     if let Some(path) = &args.export_dreadnaut {
         let structure = Structure::from_tying(&layer.tying);
         write_output(Some(path), |w| write_dreadnaut(&structure, w))?;
+    }
+    if args.optimality {
+        return super::optimality::run(&args.layer, &layer, &action, args.output.as_deref());
     }
     let verdict = match verify_layer(&layer.tying, &action) {
         Ok(v) => v,

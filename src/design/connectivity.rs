@@ -85,11 +85,11 @@ pub fn connectivity_lower_bound(
     if order < BigUint::from(3u32) {
         return None;
     }
-    let point_orbits: Vec<Vec<usize>> = target
-        .input_orbits()
-        .into_iter()
-        .chain(target.output_orbits())
-        .collect();
+    // Joint numbering (outputs shifted by N): the representatives below are
+    // looked up in the joint chain. Numbering the outputs 0..M here once
+    // took the stabilisers of *input* points for the output orbits, a bound
+    // too high whenever the two sides carry different actions.
+    let point_orbits: Vec<Vec<usize>> = target.joint_orbits();
     // Transitive on an orbit, G acts regularly there iff |orbit| = |G|.
     let regular = point_orbits.iter().any(|o| BigUint::from(o.len()) == order);
     if !regular {

@@ -7,6 +7,7 @@ pub mod bench_cases;
 pub mod connectivity;
 pub mod cover;
 mod dense;
+pub mod exhaustive;
 pub mod optimal;
 pub mod oracle;
 pub mod spanning;
@@ -243,18 +244,19 @@ pub fn design_layer(
     let closure = crate::verify::verify_dense(&dense, action)?;
     let mut extra = serde_json::Map::new();
     let mut notes: Vec<String> = Vec::new();
-    let mut optimal = None;
+    let mut certificate = None;
     // `None` stands for the dense design itself (not copied).
     let (tying, objective): (Option<Tying>, Option<Objective>) = match options.method {
         Method::Dense => (None, None),
         Method::Optimal => {
             let (tying, proved) =
                 optimal_design(action, &closure, options, &stop, &mut extra, &mut notes)?;
-            optimal = Some(proved);
+            certificate = Some(proved);
             (Some(tying), Some(options.objective))
         }
         Method::Sparse => {
-            let tying = sparse_design(action, options, &stop, &mut extra, &mut notes)?;
+            let (tying, proved) = sparse_design(action, options, &stop, &mut extra, &mut notes)?;
+            certificate = Some(proved);
             (Some(tying), None)
         }
     };
@@ -302,12 +304,25 @@ pub fn design_layer(
         automorphism_order: None,
         closure_order: None,
         exact: None,
-        optimal,
+        optimal: certificate.as_ref().map(|c| c.lower_bound >= c.cost),
+        lower_bound: certificate.as_ref().map(|c| c.lower_bound),
+        proof: certificate.map(|c| c.proof),
         bias_tying: crate::layer::bias_tying_of(instance.output_size, &instance.generators),
         extra,
     };
     record_verdict(&mut layer, &verdict);
     Ok(layer)
+}
+
+/// What a searched design proved: its cost and a lower bound on every
+/// pattern that reaches the target, with how it was proved. The layer's
+/// `optimal` is derived from it (true iff the bound reaches the cost).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Certificate {
+    /// The design's cost: edges or parameters (optimal), |H| (sparse).
+    pub cost: u64,
+    pub lower_bound: u64,
+    pub proof: String,
 }
 
 /// Writes the verifier's `automorphism_order`, `closure_order` and `exact`
@@ -467,7 +482,7 @@ fn closure_action_until(
     Some(joined.unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
 }
 
-/// The optimal design: the tying matrix and whether its optimality was proved.
+/// The optimal design: the tying matrix and what was proved about it.
 fn optimal_design(
     action: &JointAction,
     closure: &Verdict,
@@ -475,7 +490,7 @@ fn optimal_design(
     stop_condition: &StopCondition<'_>,
     extra: &mut serde_json::Map<String, Value>,
     notes: &mut Vec<String>,
-) -> Result<(Tying, bool), DesignError> {
+) -> Result<(Tying, Certificate), DesignError> {
     let orbits = action.edge_orbits();
     let stop = || stop_condition.stopped();
     let target = if closure.is_exact() {
@@ -491,11 +506,14 @@ fn optimal_design(
                 closure.automorphism_order
             ));
             extra.insert("interrupted".into(), true.into());
-            extra.insert("lower_bound".into(), 0.into());
-            return Ok((
-                optimal::pattern_of(&orbits, &vec![true; orbits.count()]),
-                false,
-            ));
+            let all = vec![true; orbits.count()];
+            let weights = optimal::orbit_weights(&orbits, options.objective);
+            let certificate = Certificate {
+                cost: crate::solve::cost_of(&weights, &all),
+                lower_bound: 0,
+                proof: optimal::BoundProof::Trivial.to_string(),
+            };
+            return Ok((optimal::pattern_of(&orbits, &all), certificate));
         };
         target
     };
@@ -525,8 +543,7 @@ fn optimal_design(
         optimal::search_optimal(&orbits, &target, &oracle, settings)?
     };
     record_search(extra, options, &outcome.progress);
-    extra.insert("lower_bound".into(), outcome.lower_bound.into());
-    if outcome.optimal && outcome.connectivity_bound == Some(outcome.cost) {
+    if outcome.optimal && outcome.proof == optimal::BoundProof::Connectivity {
         notes.push(format!(
             "optimality is proved by the connectivity bound ({} {}): when the target group has \
              a regular orbit, every pattern with exactly that automorphism group keeps its moved \
@@ -545,10 +562,12 @@ fn optimal_design(
         ));
         extra.insert("interrupted".into(), true.into());
     }
-    Ok((
-        optimal::pattern_of(&orbits, &outcome.chosen),
-        outcome.optimal,
-    ))
+    let certificate = Certificate {
+        cost: outcome.cost,
+        lower_bound: outcome.lower_bound,
+        proof: outcome.proof.to_string(),
+    };
+    Ok((optimal::pattern_of(&orbits, &outcome.chosen), certificate))
 }
 
 /// Why no pattern is exact, in words, with the closure's witness.
@@ -574,14 +593,16 @@ fn impossibility_note(action: &JointAction, closure: &Verdict, witness: &Perm) -
     )
 }
 
-/// The sparse design's tying matrix, with the generating set recorded in `extra`.
+/// The sparse design's tying matrix, with the generating set recorded in
+/// `extra`, and what was proved about |H| (the identity that
+/// `--with-identity` adds is not counted).
 fn sparse_design(
     action: &JointAction,
     options: &DesignOptions,
     stop_condition: &StopCondition<'_>,
     extra: &mut serde_json::Map<String, Value>,
     notes: &mut Vec<String>,
-) -> Result<Tying, DesignError> {
+) -> Result<(Tying, Certificate), DesignError> {
     let stop = || stop_condition.stopped();
     let mut report = |p: &SearchProgress| {
         if let Some(sink) = &options.progress {
@@ -644,9 +665,14 @@ fn sparse_design(
             )
         });
     }
-    Ok(optimal::pattern_of(
-        &orbits,
-        &sparse::sparse_orbits(action, &orbits, &h),
+    let certificate = Certificate {
+        cost: found.elements.len() as u64,
+        lower_bound: found.lower_bound,
+        proof: found.proof.clone(),
+    };
+    Ok((
+        optimal::pattern_of(&orbits, &sparse::sparse_orbits(action, &orbits, &h)),
+        certificate,
     ))
 }
 

@@ -31,6 +31,7 @@ use super::spanning::OrbitGraph;
 use super::symmetry;
 use super::Objective;
 use crate::action::{EdgeOrbits, JointAction};
+use crate::hash::splitmix64;
 use crate::layer::Tying;
 use crate::perm::Perm;
 use crate::solve::{new_solver, Lit, Outcome, SolveError, SolverKind};
@@ -66,6 +67,49 @@ pub struct SearchSettings<'a> {
     pub progress: &'a mut dyn FnMut(&SearchProgress),
 }
 
+/// What proves a search's lower bound (every exact pattern costs at least it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoundProof {
+    /// Nothing beyond "costs are not negative".
+    Trivial,
+    /// There are no input-output pairs: the empty pattern is the only one.
+    NoEdges,
+    /// [`connectivity_lower_bound`], a theorem (module docs of [`super::connectivity`]).
+    Connectivity,
+    /// The solver: no assignment cheaper than the bound satisfies the cuts
+    /// (each implied by exactness) and, when present, the connectivity
+    /// bound it was started from.
+    Solver {
+        cuts: u64,
+        connectivity: Option<u64>,
+    },
+}
+
+impl std::fmt::Display for BoundProof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BoundProof::Trivial => f.write_str("none (costs are not negative)"),
+            BoundProof::NoEdges => {
+                f.write_str("no input-output pairs: the empty pattern is the only one")
+            }
+            BoundProof::Connectivity => f.write_str("connectivity bound"),
+            BoundProof::Solver {
+                cuts,
+                connectivity: None,
+            } => {
+                write!(f, "solver: no cheaper assignment satisfies {cuts} cuts")
+            }
+            BoundProof::Solver {
+                cuts,
+                connectivity: Some(c),
+            } => write!(
+                f,
+                "solver: no cheaper assignment satisfies {cuts} cuts and the connectivity bound {c}"
+            ),
+        }
+    }
+}
+
 /// The result: the chosen orbits and what was proved about them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchOutcome {
@@ -80,6 +124,8 @@ pub struct SearchOutcome {
     pub connectivity_bound: Option<u64>,
     /// A proved lower bound on the optimum (equals `cost` when optimal).
     pub lower_bound: u64,
+    /// How `lower_bound` was proved.
+    pub proof: BoundProof,
     pub progress: SearchProgress,
 }
 
@@ -309,14 +355,6 @@ pub fn repair_and_thin(
     Ok(Some((chosen, cost)))
 }
 
-/// Sebastiano Vigna's splitmix64 finaliser: a cheap, well-mixed hash.
-fn splitmix64(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^ (x >> 31)
-}
-
 /// Local search around an exact pattern: for each chosen orbit, drop it,
 /// repair without it and thin (keeping `cover`'s clauses, if any); keep any
 /// cheaper result and start over.
@@ -452,26 +490,46 @@ fn search(
     let all = vec![true; k];
     // The best exact pattern known: the dense design until a repair finds better.
     let mut incumbent: (Vec<bool>, u64) = (all.clone(), total);
-    let finish = |chosen: Vec<bool>, cost, optimal, lower_bound, progress: SearchProgress| {
+    // `optimal` is derived, never passed: it holds iff the proved bound
+    // reaches the cost (FORMATS.md's rule for `optimal` and `lower_bound`).
+    let finish = |chosen: Vec<bool>,
+                  cost: u64,
+                  lower_bound: u64,
+                  proof: BoundProof,
+                  progress: SearchProgress| {
+        debug_assert!(lower_bound <= cost, "a bound above an exact pattern's cost");
         Ok(SearchOutcome {
             chosen,
             cost,
-            optimal,
+            optimal: lower_bound >= cost,
             connectivity_bound: theory,
             lower_bound,
+            proof,
             progress,
         })
     };
     if k == 0 {
         // No edges at all (an empty side): the empty pattern is all there is.
-        return finish(all, 0, false, 0, progress);
+        return finish(all, 0, 0, BoundProof::NoEdges, progress);
     }
+    let mut proof = BoundProof::Trivial;
     // A layer needs at least one edge.
     solver.add_clause(&(0..k).map(Lit::pos).collect::<Vec<_>>());
     if let Some(bound) = theory {
         solver.raise_lower_bound(bound)?;
         progress.bound = bound;
+        proof = BoundProof::Connectivity;
     }
+    // A bound the solver proved: it supersedes the current one only if higher.
+    let solver_bound = |bound: u64, progress: &mut SearchProgress, proof: &mut BoundProof| {
+        if bound > progress.bound {
+            progress.bound = bound;
+            *proof = BoundProof::Solver {
+                cuts: progress.cuts,
+                connectivity: theory,
+            };
+        }
+    };
     let symmetries = symmetry::normalizing_symmetries(target);
     let on_orbits = symmetry::EdgeOrbitAction::new(orbits);
     for clause in symmetry::breaking_clauses(&symmetries, &on_orbits, settings.stop) {
@@ -518,21 +576,30 @@ fn search(
         progress.best = incumbent.1;
     }
     loop {
+        if incumbent.1 < progress.bound {
+            // An exact pattern below a proved bound: the bound is false. Never
+            // print it as a proof (this guard costs nothing and caught the
+            // output-numbering bug of the connectivity bound in testing).
+            return Err(false_bound(incumbent.1, progress.bound, proof));
+        }
         if incumbent.1 <= progress.bound {
             // Every exact pattern satisfies the cuts and the proved bound, and
             // nothing cheaper than the incumbent does.
             progress.best = incumbent.1;
             (settings.progress)(&progress);
-            return finish(incumbent.0, incumbent.1, true, incumbent.1, progress);
+            let bound = incumbent.1;
+            return finish(incumbent.0, incumbent.1, bound, proof, progress);
         }
         if (settings.stop)() {
-            return finish(incumbent.0, incumbent.1, false, progress.bound, progress);
+            let bound = progress.bound;
+            return finish(incumbent.0, incumbent.1, bound, proof, progress);
         }
         let proposal = match solver.minimize(settings.stop)? {
             Outcome::Optimal(m) => m,
             Outcome::Stopped { lower_bound } => {
-                progress.bound = progress.bound.max(lower_bound);
-                return finish(incumbent.0, incumbent.1, false, progress.bound, progress);
+                solver_bound(lower_bound, &mut progress, &mut proof);
+                let bound = progress.bound.min(incumbent.1);
+                return finish(incumbent.0, incumbent.1, bound, proof, progress);
             }
             Outcome::Infeasible => {
                 return Err(SearchError::Inconsistent(
@@ -540,28 +607,29 @@ fn search(
                 ))
             }
         };
-        progress.bound = progress.bound.max(proposal.cost);
+        solver_bound(proposal.cost, &mut progress, &mut proof);
         if incumbent.1 <= progress.bound {
             continue; // the loop head returns the incumbent as proved
         }
         progress.iterations += 1;
         let check = match oracle.check(&pattern_of(orbits, &proposal.chosen)) {
             Err(OracleError::Stopped) => {
-                return finish(incumbent.0, incumbent.1, false, progress.bound, progress);
+                let bound = progress.bound;
+                return finish(incumbent.0, incumbent.1, bound, proof, progress);
             }
             other => other?,
         };
         match check {
             Check::Exact => {
+                if proposal.cost < progress.bound {
+                    return Err(false_bound(proposal.cost, progress.bound, proof));
+                }
                 progress.best = proposal.cost;
                 (settings.progress)(&progress);
-                return finish(
-                    proposal.chosen,
-                    proposal.cost,
-                    true,
-                    proposal.cost,
-                    progress,
-                );
+                // The solver proved nothing cheaper satisfies the cuts, and
+                // `solver_bound` above recorded that bound (= this cost).
+                let bound = progress.bound;
+                return finish(proposal.chosen, proposal.cost, bound, proof, progress);
             }
             Check::Witnesses(witnesses) => {
                 // Repair the first proposal and then every 2^j-th, for an incumbent.
@@ -625,6 +693,14 @@ fn search(
         }
         (settings.progress)(&progress);
     }
+}
+
+/// The error for an exact pattern cheaper than a bound claimed to be proved.
+fn false_bound(cost: u64, bound: u64, proof: BoundProof) -> SearchError {
+    SearchError::Inconsistent(format!(
+        "an exact pattern costs {cost}, below the lower bound {bound} ({proof}): that bound is \
+         false; please report this instance"
+    ))
 }
 
 /// The cheapest exact pattern by trying every non-empty subset of orbits

@@ -108,7 +108,7 @@ fn design_ends_with_one_summary_line_naming_the_file() {
     assert_eq!(
         last,
         format!(
-            "wrote {}: 8 parameters, 32 edges, not exact (|Aut| = 8, |G| = 4)",
+            "wrote {}: 8 parameters, 32 edges, not exact (|Aut| = 8, |G| = 4), H of 2 proved smallest",
             file.display()
         )
     );

@@ -106,3 +106,117 @@ fn ctrl_c_during_an_optimal_design_writes_the_best_pattern_and_exits_zero() {
     assert_eq!(layer["exact"], false);
     assert!(layer["automorphism_order"].is_string());
 }
+
+/// The issue-10 regression: C4 x C2 regular on the inputs, induced on the
+/// 28 unordered pairs as outputs. The connectivity bound once took the
+/// stabilisers of input points for the output orbits and claimed 56 edges
+/// (7 parameters) as proved; 48 edges and 6 parameters are exact.
+#[test]
+fn different_actions_on_the_two_sides_get_a_true_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/c4xc2-pairs.json");
+    for (objective, cost_field, cost) in [("edges", "edges", 48), ("parameters", "parameters", 6)] {
+        let out = dir.path().join(format!("{objective}.json"));
+        paramshare()
+            .args([
+                "design",
+                instance,
+                "--method",
+                "optimal",
+                "--objective",
+                objective,
+                "-o",
+            ])
+            .arg(&out)
+            .assert()
+            .code(0);
+        let layer = read(&out);
+        assert_eq!(layer[cost_field], cost, "{objective}");
+        assert_eq!(layer["optimal"], true, "{objective}");
+        assert_eq!(layer["exact"], true);
+        assert_eq!(layer["automorphism_order"], "8");
+        assert_eq!(layer["lower_bound"], cost, "{objective}");
+        assert!(layer["proof"].as_str().is_some_and(|p| !p.is_empty()));
+        // `verify --optimality` re-proves it by enumeration.
+        paramshare()
+            .args(["verify", "--optimality"])
+            .arg(&out)
+            .assert()
+            .code(0);
+    }
+}
+
+/// `verify --optimality` catches a false claim: a dense layer relabelled as
+/// a proved optimum gets status 1, the cheaper pattern printed, and with
+/// -o a layer of it, itself proved by enumeration.
+#[test]
+fn verify_optimality_refutes_a_false_claim_and_writes_the_cheaper_pattern() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = concat!(env!("CARGO_MANIFEST_DIR"), "/instances/rings-c4-8.json");
+    let dense = dir.path().join("dense.json");
+    paramshare()
+        .args(["design", instance, "--method", "dense", "-o"])
+        .arg(&dense)
+        .assert()
+        .code(0);
+    let mut layer = read(&dense);
+    layer["method"] = "optimal".into();
+    layer["objective"] = "edges".into();
+    layer["optimal"] = true.into();
+    layer["lower_bound"] = layer["edges"].clone();
+    layer["proof"] = "a claim nobody proved".into();
+    let claimed = dir.path().join("claimed.json");
+    std::fs::write(&claimed, layer.to_string()).unwrap();
+    let better = dir.path().join("better.json");
+    let run = paramshare()
+        .args(["verify", "--optimality"])
+        .arg(&claimed)
+        .arg("-o")
+        .arg(&better)
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("not optimal: a pattern with 16 edges"),
+        "{stdout}"
+    );
+    let written = read(&better);
+    assert_eq!(written["edges"], 16);
+    assert_eq!(written["exact"], true);
+    assert_eq!(written["optimal"], true);
+    assert_eq!(written["lower_bound"], 16);
+    assert_eq!(written["proof"], "exhaustive");
+    // The written pattern is itself optimal by the same enumeration.
+    paramshare()
+        .args(["verify", "--optimality"])
+        .arg(&better)
+        .assert()
+        .code(0);
+}
+
+/// Too many cheaper subsets to enumerate: status 2 and a message saying so.
+#[test]
+fn verify_optimality_refuses_instances_too_large_to_enumerate() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = dir.path().join("d4-8.json");
+    paramshare()
+        .args(["instance", "d4", "8", "-o"])
+        .arg(&instance)
+        .assert()
+        .code(0);
+    let out = dir.path().join("d4-8.optimal.json");
+    paramshare()
+        .arg("design")
+        .arg(&instance)
+        .args(["--method", "optimal", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let run = paramshare()
+        .args(["verify", "--optimality"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(stderr.contains("too large to enumerate"), "{stderr}");
+}
