@@ -354,7 +354,45 @@ pub fn write_file(
     }
 }
 
+/// The header of an NPY (version 1.0) file of little-endian int32 with
+/// `shape`: magic, version, length, and the dictionary padded with spaces so
+/// that the data starts at a multiple of 64 bytes, as numpy writes it.
+fn npy_int32_header(shape: &[u64]) -> Vec<u8> {
+    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    let tuple = match dims.len() {
+        1 => format!("({},)", dims[0]),
+        _ => format!("({})", dims.join(", ")),
+    };
+    let mut dict = format!("{{'descr': '<i4', 'fortran_order': False, 'shape': {tuple}, }}");
+    // 6 magic + 2 version + 2 length bytes, the dictionary, its final newline
+    while (10 + dict.len() + 1) % 64 != 0 {
+        dict.push(' ');
+    }
+    dict.push('\n');
+    let mut header = b"\x93NUMPY\x01\x00".to_vec();
+    // at most a few hundred bytes: the dictionary holds two numbers
+    header.extend_from_slice(&(dict.len() as u16).to_le_bytes());
+    header.extend_from_slice(dict.as_bytes());
+    header
+}
+
+/// Writes `values` as little-endian int32, a block of bytes at a time.
+fn write_int32_le(values: &[i32], out: &mut dyn Write) -> std::io::Result<()> {
+    let mut bytes = Vec::with_capacity(1 << 16);
+    for block in values.chunks(1 << 14) {
+        bytes.clear();
+        bytes.extend(block.iter().flat_map(|v| v.to_le_bytes()));
+        out.write_all(&bytes)?;
+    }
+    Ok(())
+}
+
 fn write_npy_dense(t: &ExpandedTying, out: &mut dyn Write) -> std::io::Result<()> {
+    if t.channels.is_none() {
+        // The pattern itself: its entries are the array, row-major, as they are.
+        out.write_all(&npy_int32_header(&[t.rows(), t.cols()]))?;
+        return write_int32_le(&t.tying.data, out);
+    }
     use npyz::WriterBuilder;
     let mut writer = npyz::WriteOptions::<i32>::new()
         .default_dtype()
@@ -629,6 +667,31 @@ mod tests {
         let layer = cyclic_layer(5);
         let bytes = export(&layer, ExportFormat::Npy, ChannelExpansion::NONE);
         assert_eq!(read_npy_tying(&bytes).unwrap(), layer.tying);
+        // the data starts 64-byte aligned, as numpy writes it
+        assert_eq!(bytes.len() % 64, (5 * 5 * 4) % 64);
+        // the direct writer and npyz's element writer give the same array
+        let expanded = ExpandedTying::new(&layer.tying, layer.parameters, ChannelExpansion::NONE);
+        let mut by_npyz = Vec::new();
+        {
+            use npyz::WriterBuilder;
+            let mut w = npyz::WriteOptions::<i32>::new()
+                .default_dtype()
+                .shape(&[5, 5])
+                .writer(&mut by_npyz)
+                .begin_nd()
+                .unwrap();
+            w.extend(
+                (0..5)
+                    .flat_map(|r| (0..5).map(move |c| (r, c)))
+                    .map(|(r, c)| expanded.get(r, c) as i32),
+            )
+            .unwrap();
+            w.finish().unwrap();
+        }
+        assert_eq!(
+            read_npy_tying(&by_npyz).unwrap(),
+            read_npy_tying(&bytes).unwrap()
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
 
+mod decimal;
 mod stream;
 
 /// The fields FORMATS.md defines; any other field of a layer file is kept in [`Layer::extra`].
@@ -126,19 +127,7 @@ impl Layer {
             }
         }
         write!(out, "  \"tying\": [")?;
-        let mut line = String::new();
-        for m in 0..self.tying.rows {
-            line.clear();
-            line.push_str(if m == 0 { "\n    [" } else { ",\n    [" });
-            for n in 0..self.tying.cols {
-                if n > 0 {
-                    line.push(',');
-                }
-                line.push_str(&self.tying.get(m, n).to_string());
-            }
-            line.push(']');
-            out.write_all(line.as_bytes())?;
-        }
+        decimal::write_rows(out, &self.tying)?;
         write!(out, "\n  ]")?;
         let mut tail = serde_json::Map::new();
         if let Some(v) = &self.automorphism_order {
@@ -421,16 +410,17 @@ fn read_bias_tying(value: &Value, output_size: usize) -> Result<Vec<u32>, Instan
 
 /// Writes `[i0,i1,...]` without building a JSON tree.
 fn write_indices(out: &mut (impl Write + ?Sized), indices: &[u32]) -> std::io::Result<()> {
-    let mut buf = String::with_capacity(indices.len() * 4 + 2);
-    buf.push('[');
-    for (k, i) in indices.iter().enumerate() {
+    let mut buf = Vec::with_capacity(indices.len() * 4 + 2);
+    buf.push(b'[');
+    for (k, &i) in indices.iter().enumerate() {
         if k > 0 {
-            buf.push(',');
+            buf.push(b',');
         }
-        buf.push_str(&i.to_string());
+        // bias indices are below output_size, which fits in i32 (check_size)
+        decimal::push_decimal(&mut buf, i as i32);
     }
-    buf.push(']');
-    out.write_all(buf.as_bytes())
+    buf.push(b']');
+    out.write_all(&buf)
 }
 
 /// Writes generator pairs exactly as `generators_json(gens).to_string()`

@@ -17,6 +17,7 @@ pub mod burn;
 pub mod design;
 pub mod export;
 pub mod group;
+mod hash;
 pub mod instance;
 pub mod layer;
 pub mod perm;

@@ -241,7 +241,7 @@ pub fn design_layer(
     let stop = StopCondition::new(options);
     check_size_within(&options.memory, instance.input_size, instance.output_size)?;
     let dense = dense_tying(action);
-    let closure = verify_exact(&dense, action)?;
+    let closure = crate::verify::verify_dense(&dense, action)?;
     let mut extra = serde_json::Map::new();
     let mut notes: Vec<String> = Vec::new();
     let mut certificate = None;

@@ -31,6 +31,7 @@ use super::spanning::OrbitGraph;
 use super::symmetry;
 use super::Objective;
 use crate::action::{EdgeOrbits, JointAction};
+use crate::hash::splitmix64;
 use crate::layer::Tying;
 use crate::perm::Perm;
 use crate::solve::{new_solver, Lit, Outcome, SolveError, SolverKind};
@@ -373,14 +374,6 @@ pub fn repair_and_thin(
     }
     let cost = crate::solve::cost_of(weights, &chosen);
     Ok(Some((chosen, cost)))
-}
-
-/// Sebastiano Vigna's splitmix64 finaliser: a cheap, well-mixed hash.
-fn splitmix64(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^ (x >> 31)
 }
 
 /// Local search around an exact pattern: for each chosen orbit, drop it,

@@ -26,7 +26,11 @@ pub enum OracleError {
     #[error("the pattern is too large for brute-force automorphism enumeration ({inputs} inputs, {outputs} outputs)")]
     TooLarge { inputs: usize, outputs: usize },
     #[error("the automorphism verifier failed: {0}")]
-    Verifier(String),
+    Verifier(#[source] crate::verify::VerifyError),
+    /// The verifier's group is larger than the target, yet none of its
+    /// generators lies outside the target (a verifier bug).
+    #[error("Aut is larger than the target but no automorphism outside it was found")]
+    NoWitness,
     /// The check was abandoned because the caller's stop condition turned true.
     #[error("the exactness check was abandoned: the search was asked to stop")]
     Stopped,
@@ -197,7 +201,7 @@ impl ExactnessOracle for VerifierOracle<'_> {
                 joined.unwrap_or_else(|payload| std::panic::resume_unwind(payload))
             }
         }
-        .map_err(|e| OracleError::Verifier(e.to_string()))?;
+        .map_err(OracleError::Verifier)?;
         if aut.order == self.target.order() {
             return Ok(Check::Exact);
         }
@@ -208,9 +212,7 @@ impl ExactnessOracle for VerifierOracle<'_> {
             .cloned()
             .collect();
         if witnesses.is_empty() {
-            return Err(OracleError::Verifier(
-                "Aut is larger than the target but no automorphism outside it was found".into(),
-            ));
+            return Err(OracleError::NoWitness);
         }
         Ok(Check::Witnesses(witnesses))
     }

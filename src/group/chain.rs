@@ -60,6 +60,11 @@ const SEED: u64 = 0x5eed_5c4e_1e55;
 /// Most random elements sifted to reach a known order before falling back to the check.
 const KNOWN_ORDER_SIFTS: usize = 200;
 
+/// Above this many distinct generators, a chain is built from this many
+/// and the rest are added one by one only when not already members
+/// ([`StabilizerChain::build_dropping_redundant`]).
+const EARLY_GENERATORS: usize = 32;
+
 /// How many random Schreier generators the random phase gives each level.
 const SCHREIER_SAMPLES: usize = 3;
 
@@ -404,19 +409,37 @@ impl StabilizerChain {
                 stride: 1,
             },
         };
+        // repeats dropped with a hash set: `contains` on the list was
+        // quadratic (10^5 generators took minutes before any group work)
+        let mut seen = std::collections::HashSet::new();
         for g in gens {
             assert_eq!(
                 g.degree(),
                 degree,
                 "generator degree differs from chain degree"
             );
-            if !g.is_identity() && !chain.generators.contains(g) {
+            if !g.is_identity() && seen.insert(g) {
                 chain.generators.push(g.clone());
             }
         }
         if chain.generators.is_empty() {
             return chain;
         }
+        if chain.generators.len() > EARLY_GENERATORS && base_prefix.is_empty() {
+            return Self::build_dropping_redundant(degree, &chain.generators, known_order, budget);
+        }
+        // One generator: the group is cyclic and its order is the lcm of
+        // the cycle lengths, so the chain is complete once the orbit
+        // lengths reach it. Without this, C_n on 10^5 points sifted 10^5
+        // trivial Schreier generators of degree 2 x 10^5 (15 s).
+        let cyclic_order;
+        let known_order = match known_order {
+            None if chain.generators.len() == 1 => {
+                cyclic_order = chain.generators[0].order();
+                Some(&cyclic_order)
+            }
+            known => known,
+        };
         if chain.levels.is_empty() {
             let point = least_moved_point(&chain.generators)
                 // the generators are not all the identity
@@ -425,6 +448,18 @@ impl StabilizerChain {
         }
         for g in chain.generators.clone() {
             chain.levels[0].add_gen(g, &mut chain.storage);
+        }
+        if known_order.is_some_and(|o| *o == chain.order()) {
+            // The first orbit already has |G| points (a regular cyclic
+            // group, say): the chain is complete. The random descent and
+            // the re-spreading of stored representatives would each cost
+            // orbit x degree operations (10^10 for C_n on 10^5 points)
+            // for nothing; far transversals are walked along the tree.
+            for lev in &mut chain.levels {
+                lev.checked_points = lev.orbit.len();
+                lev.checked_gens = lev.gens.len();
+            }
+            return chain;
         }
         chain.random_descent();
         chain.fit_storage(budget);
@@ -438,6 +473,29 @@ impl StabilizerChain {
             }
         } else {
             chain.check_levels(chain.levels.len() - 1);
+        }
+        chain
+    }
+
+    /// The chain of `<gens>` when there are many generators: built from the
+    /// first [`EARLY_GENERATORS`], then each further one is added only if
+    /// it is not already a member (one sift; most of 10^5 generators of a
+    /// small group are redundant, and each one kept at least doubles the
+    /// order, so at most log2 |G| are). The chain's generators are the ones
+    /// kept.
+    fn build_dropping_redundant(
+        degree: usize,
+        gens: &[Perm],
+        known_order: Option<&BigUint>,
+        budget: usize,
+    ) -> StabilizerChain {
+        let (first, rest) = gens.split_at(EARLY_GENERATORS);
+        let mut chain = Self::build(degree, first, &[], None, budget);
+        for g in rest {
+            if known_order.is_some_and(|o| *o == chain.order()) {
+                break;
+            }
+            chain.add_generator(g.clone());
         }
         chain
     }
@@ -922,6 +980,59 @@ mod tests {
 
     fn cyc(s: &str, n: usize) -> Perm {
         Perm::parse_cycles(s, n).unwrap()
+    }
+
+    #[test]
+    fn many_generators_are_dropped_when_redundant_and_the_order_is_kept() {
+        // 200 random transpositions of 7 points generate S7 (they connect
+        // all points), far more than EARLY_GENERATORS
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut gens = Vec::new();
+        while gens.len() < 200 {
+            let (a, b) = (rng.gen_range(0..7), rng.gen_range(0..7));
+            if a != b {
+                gens.push(cyc(&format!("({a} {b})"), 7));
+            }
+        }
+        let chain = StabilizerChain::new(7, &gens);
+        assert_eq!(chain.order(), BigUint::from(5040u32));
+        assert!(
+            chain.generators().len() < 40,
+            "{}",
+            chain.generators().len()
+        );
+        for g in &gens {
+            assert!(chain.contains(g));
+        }
+        // a subgroup given by many generators: 100 copies of two
+        // generators of C2 x C3 (order 6) on 5 points, plus repeats
+        let mut gens = Vec::new();
+        for _ in 0..100 {
+            gens.push(cyc("(0 1)", 5));
+            gens.push(cyc("(2 3 4)", 5));
+            gens.push(cyc("(0 1)(2 4 3)", 5));
+        }
+        let chain = StabilizerChain::new(5, &gens);
+        assert_eq!(chain.order(), BigUint::from(6u32));
+        assert!(!chain.contains(&cyc("(0 2)", 5)));
+    }
+
+    #[test]
+    fn one_generator_gives_the_cyclic_order_without_sifting() {
+        // (0 1 2 3 4 5)(6 7 8 9) has order lcm(6, 4) = 12; the first orbit
+        // has 6 points, so the chain needs a second level
+        let g = cyc("(0 1 2 3 4 5)(6 7 8 9)", 10);
+        let chain = StabilizerChain::new(10, std::slice::from_ref(&g));
+        assert_eq!(chain.order(), BigUint::from(12u32));
+        assert!(chain.contains(&g.pow(5)));
+        assert!(!chain.contains(&cyc("(0 1)", 10)));
+        // a long cycle: the orbit alone is the whole group
+        let n = 50_000;
+        let shift: Vec<usize> = (0..n).map(|i| (i + 1) % n).collect();
+        let g = Perm::from_images(&shift).unwrap();
+        let chain = StabilizerChain::new(n, std::slice::from_ref(&g));
+        assert_eq!(chain.order(), BigUint::from(n));
+        assert!(chain.contains(&g.pow(12_345)));
     }
 
     #[test]

@@ -67,7 +67,7 @@ impl MinCostSolver for IlpSolver {
                 lower_bound: self.lower,
             });
         };
-        let answer = joined.map_err(|_| SolveError::Ilp("the solver thread panicked".into()))?;
+        let answer = joined.map_err(|_| SolveError::IlpPanicked)?;
         let Some(chosen) = answer? else {
             self.infeasible = true;
             return Ok(Outcome::Infeasible);
@@ -121,7 +121,7 @@ fn solve_program(
     let solution = match model.solve() {
         Ok(s) => s,
         Err(ResolutionError::Infeasible) => return Ok(None),
-        Err(e) => return Err(SolveError::Ilp(e.to_string())),
+        Err(e) => return Err(SolveError::Ilp(e)),
     };
     Ok(Some(x.iter().map(|&v| solution.value(v) > 0.5).collect()))
 }

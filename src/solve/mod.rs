@@ -89,9 +89,18 @@ pub enum Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum SolveError {
     #[error("the SAT solver failed: {0}")]
-    Sat(String),
+    Sat(#[source] varisat::solver::SolverError),
+    /// The cardinality or pseudo-Boolean encoding of the cost bound failed.
+    #[error("the cost encoding failed: {0}")]
+    Encoding(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The solver's thread ended or was abandoned while it was still needed.
+    #[error("the solver thread ended")]
+    SolverGone,
     #[error("the integer program solver failed: {0}")]
-    Ilp(String),
+    Ilp(#[source] good_lp::ResolutionError),
+    /// The integer program solver panicked on its thread.
+    #[error("the integer program solver panicked")]
+    IlpPanicked,
     #[error("a weight of {0} is too large for the cost encoding")]
     WeightTooLarge(u64),
 }

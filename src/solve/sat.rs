@@ -67,7 +67,7 @@ enum Command {
     Solve(Vec<varisat::Lit>, usize),
 }
 
-type Answer = Result<Option<Vec<bool>>, String>;
+type Answer = Result<Option<Vec<bool>>, varisat::solver::SolverError>;
 
 /// The varisat solver, owned by its own thread (it is not `Send`).
 struct Worker {
@@ -91,7 +91,7 @@ impl Worker {
                     Command::Solve(assumptions, n) => {
                         solver.assume(&assumptions);
                         let answer = match solver.solve() {
-                            Err(e) => Err(e.to_string()),
+                            Err(e) => Err(e),
                             Ok(false) => Ok(None),
                             Ok(true) => {
                                 let mut chosen = vec![false; n];
@@ -204,10 +204,10 @@ impl SatSolver {
     fn send(&self, command: Command) -> Result<(), SolveError> {
         self.solver
             .as_ref()
-            .ok_or_else(|| SolveError::Sat("the solver was abandoned".into()))?
+            .ok_or(SolveError::SolverGone)?
             .commands
             .send(command)
-            .map_err(|_| SolveError::Sat("the solver thread ended".into()))
+            .map_err(|_| SolveError::SolverGone)
     }
 
     /// Solves with "cost <= bound" (in units of `scale`) assumed, if given;
@@ -228,15 +228,15 @@ impl SatSolver {
             let enforced = match &mut self.encoding {
                 CostEncoding::Equal(tot) => {
                     tot.encode_ub_change(b..=b, &mut sink, &mut self.vars)
-                        .map_err(|e| SolveError::Sat(e.to_string()))?;
+                        .map_err(|e| SolveError::Encoding(e.into()))?;
                     tot.enforce_ub(b)
-                        .map_err(|e| SolveError::Sat(e.to_string()))?
+                        .map_err(|e| SolveError::Encoding(e.into()))?
                 }
                 CostEncoding::Weighted(gte) => {
                     gte.encode_ub_change(b..=b, &mut sink, &mut self.vars)
-                        .map_err(|e| SolveError::Sat(e.to_string()))?;
+                        .map_err(|e| SolveError::Encoding(e.into()))?;
                     gte.enforce_ub(b)
-                        .map_err(|e| SolveError::Sat(e.to_string()))?
+                        .map_err(|e| SolveError::Encoding(e.into()))?
                 }
             };
             assumptions.extend(enforced.into_iter().map(to_varisat));
@@ -255,9 +255,7 @@ impl SatSolver {
                         return Ok(Err(Stop));
                     }
                 }
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    return Err(SolveError::Sat("the solver thread ended".into()))
-                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Err(SolveError::SolverGone),
             }
         }
     }

@@ -10,6 +10,7 @@
 //! verifies the closure (the automorphism group of the dense design). The
 //! verifier knows tying matrices ([`crate::tying`]), not layer files: the
 //! design writes its verdicts into a layer (`design::record_verdict`).
+mod dense_closure;
 mod dreadnaut;
 mod partition;
 mod refine;
@@ -18,6 +19,7 @@ mod structure;
 mod twins;
 mod witness;
 
+pub use dense_closure::dense_design_proved_exact;
 pub use dreadnaut::write_dreadnaut;
 pub use search::{SearchResult, SearchStats};
 pub use structure::Structure;
@@ -226,9 +228,26 @@ pub fn verify_exact(tying: &Tying, action: &JointAction) -> Result<Verdict, Veri
 /// when there is one, certifies that no pattern is exact.
 pub fn verify_closure(action: &JointAction) -> Verdict {
     let dense = Tying::from_edge_orbits(action.edge_orbits());
-    verify_exact(&dense, action)
+    verify_dense(&dense, action)
         // the dense design has the action's shape and is G-invariant by construction
         .expect("the dense design is G-invariant")
+}
+
+/// [`verify_exact`] for the dense design of `action` (as
+/// [`Tying::from_edge_orbits`] builds it): first the search-free proof of
+/// [`dense_design_proved_exact`] (a few passes over the matrix), and the
+/// general verifier only when that proves nothing.
+pub fn verify_dense(dense: &Tying, action: &JointAction) -> Result<Verdict, VerifyError> {
+    if dense_design_proved_exact(action, dense) {
+        return Ok(Verdict {
+            automorphism_order: action.order(),
+            group_order: action.order(),
+            generators: action.joint_generators().to_vec(),
+            witness: None,
+            stats: SearchStats::default(),
+        });
+    }
+    verify_exact(dense, action)
 }
 
 /// The verifier's fields for a layer: its own verdict and the closure's.
@@ -263,7 +282,7 @@ pub fn verify_layer(tying: &Tying, action: &JointAction) -> Result<LayerVerdict,
         if &dense == tying {
             pattern.clone()
         } else {
-            verify_exact(&dense, action)?
+            verify_dense(&dense, action)?
         }
     };
     Ok(LayerVerdict { pattern, closure })
@@ -280,7 +299,7 @@ pub fn verify_layer_with_dense(
     let closure = if pattern.is_exact() || std::ptr::eq(tying, dense) || tying == dense {
         pattern.clone()
     } else {
-        verify_exact(dense, action)?
+        verify_dense(dense, action)?
     };
     Ok(LayerVerdict { pattern, closure })
 }

@@ -22,6 +22,7 @@
 
 use super::partition::Partition;
 use super::structure::Structure;
+use crate::hash::splitmix64;
 use std::collections::VecDeque;
 
 /// Refinement diverged from the trace it was compared with.
@@ -30,15 +31,6 @@ pub struct Mismatch;
 
 /// Trace event marking that the partition became discrete.
 const DISCRETE_EVENT: u64 = 0x5151_d15c_2e7e_0001;
-
-/// The splitmix64 finaliser: a strong 64-bit mix.
-#[inline]
-pub fn mix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
 
 /// Scratch space and the trace of the last refinement.
 #[derive(Clone, Debug)]
@@ -66,7 +58,7 @@ impl Refiner {
         let n = structure.points();
         Refiner {
             colour_hash: (0..structure.colours() as u64)
-                .map(|c| mix(c ^ 0x243F_6A88_85A3_08D3))
+                .map(|c| splitmix64(c ^ 0x243F_6A88_85A3_08D3))
                 .collect(),
             sig: vec![0; n],
             touched: vec![false; n],
@@ -170,7 +162,7 @@ impl Refiner {
             self.clear_queues();
             self.event(DISCRETE_EVENT, expected)?;
         }
-        let last = mix(partition.cell_count() as u64);
+        let last = splitmix64(partition.cell_count() as u64);
         self.event(last, expected)?;
         match expected {
             Some(e) if e.len() != self.trace.len() => Err(Mismatch),
@@ -233,10 +225,10 @@ impl Refiner {
             }
         }
         starts.push(end);
-        let mut event = mix(c as u64);
+        let mut event = splitmix64(c as u64);
         for w in starts.windows(2) {
-            event = mix(event ^ sig_at(w[0]));
-            event = mix(event ^ (w[1] - w[0]) as u64);
+            event = splitmix64(event ^ sig_at(w[0]));
+            event = splitmix64(event ^ (w[1] - w[0]) as u64);
         }
         starts.pop();
         let result = self.queue_pieces(partition, c, &starts, event, expected);

@@ -6,6 +6,7 @@
 //! `cargo test --test cli malformed::`.
 
 mod batch;
+mod batch_cluster;
 mod cli_conventions;
 mod cli_instance;
 mod crash_safety;

@@ -400,3 +400,80 @@ fn instance_sets_names_the_number_of_sets_and_their_size_in_words() {
         inst.description
     );
 }
+
+/// Runs `args` with a one-minute guard against a hang (a regression is
+/// minutes; the speed itself is measured in benches, not asserted here).
+fn run_guarded(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    paramshare()
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn info_on_a_huge_cyclic_group_and_on_many_redundant_generators() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in ["100000", "1000000"] {
+        let file = dir.path().join(format!("c{n}.json"));
+        paramshare()
+            .args(["instance", "cyclic", n, "-o"])
+            .arg(&file)
+            .assert()
+            .success();
+        let out = run_guarded(&["info".as_ref(), file.as_os_str()]);
+        assert_eq!(out.status.code(), Some(0), "C_{n}: {}", stderr_of(&out));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(&format!("group order:     {n}\n")), "{text}");
+        assert!(text.contains("free on N:       yes"), "{text}");
+    }
+    // 10^5 generators on 10 + 10 points, all in S_10 acting alike on both
+    // sides: a transposition and a 10-cycle, repeated
+    let swap: Vec<usize> = [1, 0, 2, 3, 4, 5, 6, 7, 8, 9].to_vec();
+    let cycle: Vec<usize> = (0..10).map(|i| (i + 1) % 10).collect();
+    let gens: Vec<serde_json::Value> = (0..100_000)
+        .map(|i| {
+            let p = if i % 2 == 0 { &swap } else { &cycle };
+            serde_json::json!({"input": p, "output": p})
+        })
+        .collect();
+    let file = dir.path().join("many.json");
+    let inst = serde_json::json!({"input_size": 10, "output_size": 10, "generators": gens});
+    std::fs::write(&file, inst.to_string()).unwrap();
+    let out = run_guarded(&["info".as_ref(), file.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("group order:     3628800\n"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn graphs_with_many_isolated_vertices_are_built_by_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, vertices, order) in [
+        ("empty", "vertices 3000\n", 3000, "order 3000!"),
+        ("far", "0 10000\n", 10001, "order 2 x 9999!"),
+    ] {
+        let edges = dir.path().join(format!("{name}.edges"));
+        std::fs::write(&edges, text).unwrap();
+        let file = dir.path().join(format!("{name}.json"));
+        let out = run_guarded(&[
+            "instance".as_ref(),
+            "graph".as_ref(),
+            edges.as_os_str(),
+            "-o".as_ref(),
+            file.as_os_str(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
+        let inst = paramshare::instance::Instance::read(&file).unwrap();
+        assert_eq!(inst.input_size, vertices);
+        assert!(inst.description.contains(order), "{}", inst.description);
+        assert!(
+            inst.generators.len() <= 3,
+            "{name}: {} generators",
+            inst.generators.len()
+        );
+    }
+}

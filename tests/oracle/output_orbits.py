@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Orbits of permutation groups by sympy, an oracle for tests/trainable_layers.rs.
+"""Orbits of permutation groups by sympy, an oracle for tests/cli/trainable_layers.rs.
 
 Reads JSON from standard input: a list of cases, each
 {"degree": n, "generators": [[images...], ...]} (image arrays: p[i] is where
