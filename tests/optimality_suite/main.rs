@@ -354,6 +354,52 @@ struct Case {
     gens: Vec<Images>,
 }
 
+/// The joint generators (inputs first) of `point_gens` acting by `input`
+/// and `output`, with the two side sizes.
+fn joint_generators(
+    input: &SideAction,
+    output: &SideAction,
+    point_gens: &[Images],
+    d: usize,
+) -> (usize, usize, Vec<Images>) {
+    let side = |action: &SideAction| -> Vec<Images> {
+        point_gens
+            .iter()
+            .enumerate()
+            .map(|(i, g)| action.apply(g, i, d))
+            .collect()
+    };
+    let (ins, outs) = (side(input), side(output));
+    let (n, m) = (ins[0].len(), outs[0].len());
+    let joint = ins
+        .iter()
+        .zip(&outs)
+        .map(|(a, b)| {
+            a.iter()
+                .copied()
+                .chain(b.iter().map(|&x| x + n as u32))
+                .collect()
+        })
+        .collect();
+    (n, m, joint)
+}
+
+/// Every case through [`check_case`] (in parallel), tallies summed.
+fn check_all(cases: &[Case]) -> Tally {
+    let mut total = Tally::new();
+    for tally in cases
+        .par_iter()
+        .enumerate()
+        .map(|(i, c)| check_case(i, c))
+        .collect::<Vec<_>>()
+    {
+        for (k, v) in tally {
+            *total.entry(k).or_default() += v;
+        }
+    }
+    total
+}
+
 /// The case for `seed`, or `None` when it is outside the suite's limits.
 fn draw(seed: u64) -> Option<Case> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -366,30 +412,10 @@ fn draw(seed: u64) -> Option<Case> {
     } else {
         random_side(&mut rng, d, &point_gens)
     };
-    let ins: Vec<Images> = point_gens
-        .iter()
-        .enumerate()
-        .map(|(i, g)| input.apply(g, i, d))
-        .collect();
-    let outs: Vec<Images> = point_gens
-        .iter()
-        .enumerate()
-        .map(|(i, g)| output.apply(g, i, d))
-        .collect();
-    let (n, m) = (ins[0].len(), outs[0].len());
+    let (n, m, gens) = joint_generators(&input, &output, &point_gens, d);
     if n > MAX_SIDE || m > MAX_SIDE {
         return None;
     }
-    let gens: Vec<Images> = ins
-        .iter()
-        .zip(&outs)
-        .map(|(a, b)| {
-            a.iter()
-                .copied()
-                .chain(b.iter().map(|&x| x + n as u32))
-                .collect()
-        })
-        .collect();
     let (_, count) = edge_orbits(n, m, &gens);
     if count > MAX_ORBITS {
         return None;
@@ -809,17 +835,7 @@ fn every_bound_and_every_optimum_matches_exhaustive_search() {
         }
         seed += 1;
     }
-    let tallies: Vec<Tally> = cases
-        .par_iter()
-        .enumerate()
-        .map(|(i, c)| check_case(i, c))
-        .collect();
-    let mut total = Tally::new();
-    for t in tallies {
-        for (k, v) in t {
-            *total.entry(k).or_default() += v;
-        }
-    }
+    let total = check_all(&cases);
     eprintln!(
         "optimality suite: {} cases from {} seeds",
         cases.len(),
@@ -999,27 +1015,7 @@ fn transitive_groups_from_gap_on_points_pairs_and_pooling() {
             (&pairs, &pairs),
             (&SideAction::Points, &pooled),
         ] {
-            let ins: Vec<Images> = gens
-                .iter()
-                .enumerate()
-                .map(|(i, g)| input.apply(g, i, d))
-                .collect();
-            let outs: Vec<Images> = gens
-                .iter()
-                .enumerate()
-                .map(|(i, g)| output.apply(g, i, d))
-                .collect();
-            let (n, m) = (ins[0].len(), outs[0].len());
-            let joint: Vec<Images> = ins
-                .iter()
-                .zip(&outs)
-                .map(|(a, b)| {
-                    a.iter()
-                        .copied()
-                        .chain(b.iter().map(|&x| x + n as u32))
-                        .collect()
-                })
-                .collect();
+            let (n, m, joint) = joint_generators(input, output, &gens, d);
             if n > MAX_SIDE || m > MAX_SIDE || edge_orbits(n, m, &joint).1 > MAX_ORBITS {
                 continue;
             }
@@ -1040,17 +1036,7 @@ fn transitive_groups_from_gap_on_points_pairs_and_pooling() {
         groups >= 80,
         "GAP listed only {groups} transitive groups of degree 4 to 8"
     );
-    let tallies: Vec<Tally> = cases
-        .par_iter()
-        .enumerate()
-        .map(|(i, c)| check_case(i, c))
-        .collect();
-    let mut total = Tally::new();
-    for t in tallies {
-        for (k, v) in t {
-            *total.entry(k).or_default() += v;
-        }
-    }
+    let total = check_all(&cases);
     eprintln!("transitive groups: {groups} groups, {} cases", cases.len());
     for (k, v) in &total {
         eprintln!("  {v:5}  {k}");
