@@ -439,9 +439,9 @@ pub fn safetensors_metadata(layer: &Layer, t: &ExpandedTying) -> BTreeMap<String
     let mut meta = BTreeMap::new();
     meta.insert("format".into(), crate::layer::LAYER_FORMAT.into());
     meta.insert("instance".into(), layer.instance.clone());
-    meta.insert("method".into(), layer.method.clone());
+    meta.insert("method".into(), layer.method.to_string());
     if let Some(o) = &layer.objective {
-        meta.insert("objective".into(), o.clone());
+        meta.insert("objective".into(), o.to_string());
     }
     meta.insert("input_size".into(), layer.input_size.to_string());
     meta.insert("output_size".into(), layer.output_size.to_string());
