@@ -193,7 +193,7 @@ impl Layer {
     /// The matrix is streamed into its flat vector (see [`stream`]): memory
     /// is the text plus 4 bytes an entry, not a JSON tree.
     pub fn from_json_str(text: &str) -> Result<Layer, InstanceError> {
-        let parsed = stream::parse(text).map_err(|e| InstanceError::Json(e.to_string()))?;
+        let parsed = stream::parse(text)?;
         let stream::LayerFields { fields, tying } = parsed.map_err(|value| {
             layer_error(
                 "(top level)",
