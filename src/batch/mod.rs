@@ -29,7 +29,7 @@ pub use summary::{
 use crate::design::{design_layer, DesignOptions, Method, Objective};
 use crate::export::{export_to_file, ChannelExpansion, ExportFormat};
 use crate::instance::Instance;
-use crate::layer::{write_atomically, Layer};
+use crate::layer::{write_atomically, Layer, Named};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -491,14 +491,14 @@ fn reusable_layer(
     }
     let layer = Layer::read(path).map_err(|e| Some(format!("it cannot be read ({e})")))?;
     let same_objective = job.method != Method::Optimal
-        || (layer.objective.as_deref() == Some(options.objective.name())
+        || (layer.objective == Some(options.objective.into())
             && layer
                 .extra
                 .get("cover")
                 .and_then(|c| c.as_bool())
                 .unwrap_or(false)
                 == options.cover);
-    let same_job = layer.method == job.method.name()
+    let same_job = layer.method == job.method
         && same_objective
         && layer.input_size == instance.input_size
         && layer.output_size == instance.output_size
@@ -569,13 +569,14 @@ fn recheck(layer: &Layer, instance: &Instance) -> Result<(), String> {
             }
         }
     }
-    if layer.optimal == Some(true) {
-        if let Some(bound) = layer.extra.get("lower_bound") {
-            let cost = match layer.objective.as_deref() {
-                Some("parameters") => layer.parameters as u64,
-                _ => layer.edges,
-            };
-            if bound.as_u64() != Some(cost) {
+    // A sparse layer's bound is on |H|, not on the pattern's cost.
+    if layer.optimal == Some(true) && layer.method == Method::Optimal {
+        if let Some(bound) = layer.lower_bound {
+            let objective = layer.objective.as_ref().and_then(Named::known);
+            let cost = objective
+                .unwrap_or_default()
+                .cost(layer.parameters, layer.edges);
+            if bound != cost {
                 return Err(format!(
                     "it says optimal, but its lower_bound {bound} is not its cost {cost}"
                 ));
