@@ -7,6 +7,7 @@
 //! `write_dreadnaut` and the orders compared. Needs `dreadnaut` (Debian
 //! package `nauty`); with PARAMSHARE_REQUIRE_ORACLES=1 a missing oracle fails.
 
+use crate::oracles::{require_oracle, Oracle};
 use num_bigint::BigUint;
 use paramshare::instance::families::{self, SideAction};
 use paramshare::instance::Instance;
@@ -21,22 +22,6 @@ use std::process::{Command, Stdio};
 /// Skip instances whose tying matrix has more entries than this (dreadnaut
 /// gets one vertex per edge).
 const MAX_ENTRIES: usize = 5000;
-
-fn dreadnaut_available() -> bool {
-    let found = Command::new("dreadnaut")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    if !found {
-        if std::env::var("PARAMSHARE_REQUIRE_ORACLES").as_deref() == Ok("1") {
-            panic!("dreadnaut (Debian package nauty) is required: PARAMSHARE_REQUIRE_ORACLES=1");
-        }
-        eprintln!("note: dreadnaut not found; skipping the nauty oracle test");
-    }
-    found
-}
 
 /// The group order dreadnaut reports for the exported structure, as printed
 /// (`24`, or `5.19024039e20` for large orders).
@@ -167,7 +152,7 @@ fn check_unseeded_and_dreadnaut(structure: &Structure, ours: &BigUint, what: &st
 
 #[test]
 fn orders_agree_with_dreadnaut() {
-    if !dreadnaut_available() {
+    if !require_oracle(Oracle::Dreadnaut, "the nauty oracle test") {
         return;
     }
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261127);
@@ -195,7 +180,7 @@ fn orders_agree_with_dreadnaut() {
 /// against the search without the twin reduction where that is quick.
 #[test]
 fn pooling_orders_agree_with_dreadnaut() {
-    if !dreadnaut_available() {
+    if !require_oracle(Oracle::Dreadnaut, "the nauty oracle test") {
         return;
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
