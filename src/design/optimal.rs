@@ -1,7 +1,7 @@
 //! The optimal design: the cheapest union of edge orbits whose automorphism group is exactly the target.
 //!
 //! Counterexample-guided search (DESIGN.md, "The search"), run by the
-//! shared loop of [`super::refutation_loop`] on [`ExactPatterns`]: one 0-1 variable
+//! shared loop of [`super::refutation_loop`] on `ExactPatterns`: one 0-1 variable
 //! x_O per G-orbit O of N x M; the solver proposes the cheapest choice
 //! (cost sum |O| x_O for edges, sum x_O for parameters) satisfying the cuts
 //! so far; the oracle checks the pattern with one colour per chosen orbit;

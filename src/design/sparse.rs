@@ -1,6 +1,6 @@
 //! The paper's sparse design: a smallest symmetric generating set H of G, found by a solver with subgroup cuts.
 //!
-//! The shared loop of [`super::refutation_loop`] on [`GeneratingSets`].
+//! The shared loop of [`super::refutation_loop`] on `GeneratingSets`.
 //! Variables: one per class {h, h^-1} of non-identity elements (weight 1
 //! for an involution, 2 otherwise), minimising |H|. When the proposal
 //! generates only K < G (a stabiliser chain decides), the cut "some chosen
