@@ -5,6 +5,7 @@
 //! instead of skipping it. Run one module with a filter, e.g.
 //! `cargo test --test oracle verify_oracle::`.
 
+mod graph_oracle;
 mod group_oracle;
 mod numpy_example;
 mod schemas;

@@ -22,7 +22,7 @@ use std::process::{Command, Stdio};
 /// gets one vertex per edge).
 const MAX_ENTRIES: usize = 5000;
 
-fn dreadnaut_available() -> bool {
+pub fn dreadnaut_available() -> bool {
     let found = Command::new("dreadnaut")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -43,13 +43,18 @@ fn dreadnaut_available() -> bool {
 fn dreadnaut_order(structure: &Structure) -> String {
     let mut script = Vec::new();
     write_dreadnaut(structure, &mut script).unwrap();
+    dreadnaut_grpsize(&script)
+}
+
+/// Runs dreadnaut on `script`; the group order it prints (`grpsize=`).
+pub fn dreadnaut_grpsize(script: &[u8]) -> String {
     let mut child = Command::new("dreadnaut")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("dreadnaut runs");
-    child.stdin.take().unwrap().write_all(&script).unwrap();
+    child.stdin.take().unwrap().write_all(script).unwrap();
     let out = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     let at = text
@@ -64,7 +69,7 @@ fn dreadnaut_order(structure: &Structure) -> String {
 
 /// Whether dreadnaut's printed order matches ours (exactly when printed as
 /// an integer, to the printed precision otherwise).
-fn orders_agree(printed: &str, ours: &BigUint) -> bool {
+pub fn orders_agree(printed: &str, ours: &BigUint) -> bool {
     if let Ok(exact) = printed.parse::<BigUint>() {
         return &exact == ours;
     }
