@@ -7,6 +7,7 @@
 use crate::action::JointAction;
 use crate::layer::Tying;
 use crate::perm::Perm;
+use crate::verify::classes_of_equal;
 
 #[cfg(any(test, feature = "internal-testing"))]
 mod brute_force;
@@ -220,33 +221,16 @@ fn mix(print: u64, value: i32) -> u64 {
 }
 
 /// For each class of equal items (two or more), the first two indices plus
-/// `offset`, ordered by the second. Items are grouped by their
-/// fingerprints `prints` (sorting, no hashing of whole rows) and
-/// compared exactly with `same` within a group, so a collision costs time,
-/// never a wrong pair.
+/// `offset`, ordered by the second (see [`classes_of_equal`]).
 fn twin_pairs(
     prints: &[u64],
     same: &dyn Fn(usize, usize) -> bool,
     offset: usize,
 ) -> Vec<(usize, usize)> {
-    let mut order: Vec<usize> = (0..prints.len()).collect();
-    order.sort_unstable_by_key(|&i| (prints[i], i));
-    let mut pairs = Vec::new();
-    for group in order.chunk_by(|&a, &b| prints[a] == prints[b]) {
-        // (first index, second index if seen) of each exact class in the group.
-        let mut classes: Vec<(usize, Option<usize>)> = Vec::new();
-        for &i in group {
-            match classes.iter_mut().find(|(first, _)| same(*first, i)) {
-                Some((first, second)) => {
-                    if second.is_none() {
-                        *second = Some(i);
-                        pairs.push((*first + offset, i + offset));
-                    }
-                }
-                None => classes.push((i, None)),
-            }
-        }
-    }
+    let mut pairs: Vec<(usize, usize)> = classes_of_equal(prints, same)
+        .iter()
+        .map(|c| (c[0] as usize + offset, c[1] as usize + offset))
+        .collect();
     pairs.sort_unstable_by_key(|&(_, second)| second);
     pairs
 }
