@@ -190,7 +190,7 @@ impl Layer {
     /// Parses and validates layer JSON: sizes, generators, and a tying
     /// matrix whose parameter indices are exactly `0..parameters`.
     ///
-    /// The matrix is streamed into its flat vector (see [`stream`]): memory
+    /// The matrix is streamed into its flat vector (see the `stream` module): memory
     /// is the text plus 4 bytes an entry, not a JSON tree.
     pub fn from_json_str(text: &str) -> Result<Layer, InstanceError> {
         let parsed = stream::parse(text)?;

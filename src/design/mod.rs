@@ -3,6 +3,8 @@
 //! [`design_layer`] is the one entry point the command line and the batch
 //! runner use: it builds the tying matrix for the chosen method and returns
 //! a [`Layer`] with every field FORMATS.md asks for.
+/// The benchmark instances (for benches/ and examples/; feature `internal-testing`).
+#[cfg(any(test, feature = "internal-testing"))]
 pub mod bench_cases;
 pub mod connectivity;
 pub mod cover;

@@ -8,6 +8,7 @@
 //! must be dreadnaut's |Aut| of the graph itself, with looped vertices
 //! coloured apart, and every generator must preserve the edges.
 
+use crate::oracles::{dreadnaut_group_size, dreadnaut_order_matches, require_oracle, Oracle};
 use num_bigint::BigUint;
 use paramshare::instance::families::{graph_instance, parse_edge_list};
 use rand::seq::SliceRandom;
@@ -93,12 +94,12 @@ fn dreadnaut_graph_order(v: usize, edges: &[(usize, usize)]) -> String {
         .map(|c| c.join(" "))
         .collect();
     script.push_str(&format!("f=[{}]\n-a -m x\n", cells.join("|")));
-    super::verify_oracle::dreadnaut_grpsize(script.as_bytes())
+    dreadnaut_group_size(script.as_bytes())
 }
 
 #[test]
 fn graph_instances_with_twins_have_dreadnauts_order() {
-    if !super::verify_oracle::dreadnaut_available() {
+    if !require_oracle(Oracle::Dreadnaut, "the graph instance oracle test") {
         return;
     }
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(13);
@@ -115,7 +116,7 @@ fn graph_instances_with_twins_have_dreadnauts_order() {
         let ours: BigUint = inst.action().order();
         let theirs = dreadnaut_graph_order(v, &edges);
         assert!(
-            super::verify_oracle::orders_agree(&theirs, &ours),
+            dreadnaut_order_matches(&theirs, &ours.to_string()),
             "case {case}: dreadnaut {theirs}, ours {ours}\n{text}"
         );
         let edge_set: BTreeSet<(usize, usize)> = edges.iter().copied().collect();
