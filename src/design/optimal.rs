@@ -725,7 +725,8 @@ fn false_bound(cost: u64, bound: u64, proof: BoundProof) -> SearchError {
 
 /// The cheapest exact pattern by trying every non-empty subset of orbits
 /// in order of cost (ties by subset bitmask); `None` if no subset is exact.
-/// For cross-checking on at most 20 orbits.
+/// For cross-checking on at most 20 orbits (feature `internal-testing`).
+#[cfg(any(test, feature = "internal-testing"))]
 pub fn exhaustive_minimum(
     orbits: &EdgeOrbits,
     oracle: &dyn ExactnessOracle,
@@ -735,6 +736,7 @@ pub fn exhaustive_minimum(
 }
 
 /// [`exhaustive_minimum`] among the subsets meeting every clause of `cover` (when given).
+#[cfg(any(test, feature = "internal-testing"))]
 pub fn exhaustive_minimum_covering(
     orbits: &EdgeOrbits,
     oracle: &dyn ExactnessOracle,

@@ -1,16 +1,20 @@
 //! The exactness question the searches ask: is Aut(pattern) the target group, and if not, why not.
 //!
 //! The searches are written against [`ExactnessOracle`]; the automorphism
-//! verifier answers it for real instances, and [`BruteForceOracle`] (every
-//! pair of permutations, for a handful of points) answers it independently
-//! in tests.
+//! verifier answers it for real instances, and `BruteForceOracle` (every
+//! pair of permutations, for a handful of points; feature `internal-testing`)
+//! answers it independently in tests.
 use super::pattern::{pattern_of, OrbitEdges};
 use crate::action::{EdgeOrbits, JointAction};
-use crate::group::StabilizerChain;
 use crate::layer::Tying;
 use crate::perm::Perm;
 use crate::verify::{Structure, Twins};
 use std::sync::OnceLock;
+
+#[cfg(any(test, feature = "internal-testing"))]
+mod brute_force;
+#[cfg(any(test, feature = "internal-testing"))]
+pub use brute_force::BruteForceOracle;
 
 /// The answer about one pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +30,7 @@ pub enum Check {
 /// Why an oracle could not answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OracleError {
+    /// From `BruteForceOracle` (tests), beyond its few points.
     #[error("the pattern is too large for brute-force automorphism enumeration ({inputs} inputs, {outputs} outputs)")]
     TooLarge { inputs: usize, outputs: usize },
     #[error("the automorphism verifier failed: {0}")]
@@ -50,118 +55,6 @@ pub trait ExactnessOracle {
     /// rather than N x M.
     fn check_chosen(&self, orbits: &EdgeOrbits, chosen: &[bool]) -> Result<Check, OracleError> {
         self.check(&pattern_of(orbits, chosen))
-    }
-}
-
-/// Lists Aut(pattern) by trying every permutation of the inputs and, for
-/// each, every matching permutation of the outputs. Only for tiny patterns
-/// (at most [`BruteForceOracle::MAX_INPUTS`] inputs and outputs); its value
-/// is that it shares no code with the verifier.
-pub struct BruteForceOracle {
-    target: StabilizerChain,
-    input_size: usize,
-    output_size: usize,
-}
-
-impl BruteForceOracle {
-    /// The largest side it accepts (7! input permutations).
-    pub const MAX_INPUTS: usize = 7;
-
-    /// An oracle for patterns of `target`'s shape, comparing with `target`.
-    pub fn new(target: &JointAction) -> BruteForceOracle {
-        BruteForceOracle {
-            target: target.chain().clone(),
-            input_size: target.input_size(),
-            output_size: target.output_size(),
-        }
-    }
-
-    /// Every automorphism of `tying`, as joint permutations.
-    pub fn all_automorphisms(tying: &Tying) -> Vec<Perm> {
-        let (n, m) = (tying.cols, tying.rows);
-        let mut found = Vec::new();
-        let mut input: Vec<usize> = (0..n).collect();
-        for_each_permutation(&mut input, 0, &mut |pi_n| {
-            // candidates[m]: outputs whose row, with columns moved by pi_n, equals row m.
-            let candidates: Vec<Vec<usize>> = (0..m)
-                .map(|row| {
-                    (0..m)
-                        .filter(|&img| (0..n).all(|c| tying.get(img, pi_n[c]) == tying.get(row, c)))
-                        .collect()
-                })
-                .collect();
-            let mut output = vec![usize::MAX; m];
-            let mut used = vec![false; m];
-            match_outputs(&candidates, 0, &mut output, &mut used, &mut |pi_m| {
-                let images: Vec<usize> = pi_n
-                    .iter()
-                    .copied()
-                    .chain(pi_m.iter().map(|&v| v + n))
-                    .collect();
-                // `images` is a bijection by construction (both sides are).
-                found.push(Perm::from_images(&images).expect("two bijections side by side"));
-            });
-        });
-        found
-    }
-}
-
-/// Calls `visit` with every permutation of `items[k..]` behind `items[..k]`.
-fn for_each_permutation(items: &mut Vec<usize>, k: usize, visit: &mut dyn FnMut(&[usize])) {
-    if k == items.len() {
-        visit(items);
-        return;
-    }
-    for i in k..items.len() {
-        items.swap(k, i);
-        for_each_permutation(items, k + 1, visit);
-        items.swap(k, i);
-    }
-}
-
-/// Calls `visit` with every bijection choosing `output[r]` from `candidates[r]`.
-fn match_outputs(
-    candidates: &[Vec<usize>],
-    row: usize,
-    output: &mut Vec<usize>,
-    used: &mut Vec<bool>,
-    visit: &mut dyn FnMut(&[usize]),
-) {
-    if row == candidates.len() {
-        visit(output);
-        return;
-    }
-    for &img in &candidates[row] {
-        if !used[img] {
-            used[img] = true;
-            output[row] = img;
-            match_outputs(candidates, row + 1, output, used, visit);
-            used[img] = false;
-        }
-    }
-}
-
-impl ExactnessOracle for BruteForceOracle {
-    fn check(&self, tying: &Tying) -> Result<Check, OracleError> {
-        if self.input_size > Self::MAX_INPUTS || self.output_size > Self::MAX_INPUTS {
-            return Err(OracleError::TooLarge {
-                inputs: self.input_size,
-                outputs: self.output_size,
-            });
-        }
-        let mut known = self.target.clone();
-        let mut witnesses = Vec::new();
-        for a in Self::all_automorphisms(tying) {
-            if !known.contains(&a) {
-                known.add_generator(a.clone());
-                witnesses.push(a);
-            }
-        }
-        Ok(if witnesses.is_empty() {
-            Check::Exact
-        } else {
-            Check::Witnesses(witnesses)
-        })
     }
 }
 
@@ -264,7 +157,7 @@ const MAX_QUICK_CANDIDATES: usize = 1024;
 /// C', identity elsewhere" preserves every colour (the pattern is
 /// target-invariant) and every non-edge (components have no edges between
 /// them). Returns those of them (one per component pair and target
-/// generator, at most [`MAX_QUICK_WITNESSES`]) that lie outside the
+/// generator, at most `MAX_QUICK_WITNESSES`) that lie outside the
 /// target. Costs one union-find pass over the edges; this is what keeps
 /// the search fast on sparse proposals, whose automorphism groups are huge
 /// wreath products that a full search would have to build.

@@ -7,6 +7,7 @@
 //! memberships. Needs python3 with sympy; with PARAMSHARE_REQUIRE_ORACLES=1
 //! a missing oracle fails the test instead of skipping it.
 
+use crate::oracles::{require_oracle, Oracle};
 use num_bigint::BigUint;
 use paramshare::group::{named, StabilizerChain};
 use paramshare::perm::Perm;
@@ -17,24 +18,6 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/group_orders.py");
-
-/// Whether `python3 -c "import sympy"` works; panics when it does not and
-/// PARAMSHARE_REQUIRE_ORACLES=1.
-fn sympy_available() -> bool {
-    let found = Command::new("python3")
-        .args(["-c", "import sympy"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        if std::env::var("PARAMSHARE_REQUIRE_ORACLES").as_deref() == Ok("1") {
-            panic!("python3 with sympy is required: PARAMSHARE_REQUIRE_ORACLES=1");
-        }
-        eprintln!("note: python3 with sympy not found; skipping the sympy group oracle test");
-    }
-    found
-}
 
 /// One group to compare: its generators and permutations to test for membership.
 struct Case {
@@ -174,7 +157,7 @@ fn sympy_answers(cases: &[Case]) -> Vec<String> {
 
 #[test]
 fn orders_and_membership_agree_with_sympy() {
-    if !sympy_available() {
+    if !require_oracle(Oracle::Python("sympy"), "the sympy group oracle test") {
         return;
     }
     let mut cases = random_cases(150, 20_261_127);
