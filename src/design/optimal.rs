@@ -28,6 +28,7 @@
 use super::connectivity::connectivity_lower_bound;
 use super::cover::Cover;
 use super::oracle::{Check, ExactnessOracle, OracleError};
+pub use super::pattern::pattern_of;
 use super::refutation_loop::{Certificate, Refutable, RefutationLoop, Verdict};
 pub use super::refutation_loop::{SearchError, SearchProgress, SearchSettings};
 use super::spanning::OrbitGraph;
@@ -35,7 +36,6 @@ use super::symmetry;
 use super::Objective;
 use crate::action::{EdgeOrbits, JointAction};
 use crate::hash::splitmix64;
-use crate::layer::Tying;
 use crate::perm::Perm;
 use crate::solve::Lit;
 
@@ -111,27 +111,6 @@ pub struct SearchOutcome {
     /// How `lower_bound` was proved.
     pub proof: BoundProof,
     pub progress: SearchProgress,
-}
-
-/// The pattern with one colour per chosen orbit, colours numbered by orbit order.
-pub fn pattern_of(orbits: &EdgeOrbits, chosen: &[bool]) -> Tying {
-    let mut colour = vec![-1i32; orbits.count()];
-    let mut next = 0;
-    for (o, c) in colour.iter_mut().enumerate() {
-        if chosen[o] {
-            *c = next;
-            next += 1;
-        }
-    }
-    Tying {
-        rows: orbits.output_size,
-        cols: orbits.input_size,
-        data: orbits
-            .orbit_of
-            .iter()
-            .map(|&o| colour[o as usize])
-            .collect(),
-    }
 }
 
 /// The weight of each orbit's variable under `objective`.
@@ -260,7 +239,7 @@ pub fn repair_and_thin(
         if stop() {
             return Ok(None);
         }
-        let witnesses = match oracle.check(&pattern_of(orbits, &chosen)) {
+        let witnesses = match oracle.check_chosen(orbits, &chosen) {
             Ok(Check::Exact) => break,
             Ok(Check::Witnesses(witnesses)) => witnesses,
             Err(OracleError::Stopped) => return Ok(None),
@@ -329,7 +308,7 @@ pub fn repair_and_thin(
             chosen[o] = true;
             continue;
         }
-        match oracle.check(&pattern_of(orbits, &chosen)) {
+        match oracle.check_chosen(orbits, &chosen) {
             Ok(Check::Exact) => {}
             Ok(Check::Witnesses(_)) => chosen[o] = true,
             Err(OracleError::Stopped) => {
@@ -550,7 +529,7 @@ fn search(
     let graph = theory.is_some().then(|| OrbitGraph::new(target, orbits));
     let start = graph
         .as_ref()
-        .map_or_else(|| vec![false; k], |g| g.spanning_start(&weights));
+        .map_or_else(|| vec![false; k], |g| g.path_start(&weights, &orbits.sizes));
     let mut problem = ExactPatterns {
         orbits,
         target,
@@ -635,7 +614,7 @@ impl Refutable for ExactPatterns<'_> {
     type Refutation = Vec<Perm>;
 
     fn check(&mut self, chosen: &[bool]) -> Result<Verdict<Vec<Perm>>, SearchError> {
-        match self.oracle.check(&pattern_of(self.orbits, chosen)) {
+        match self.oracle.check_chosen(self.orbits, chosen) {
             Ok(Check::Exact) => Ok(Verdict::Accepted),
             Ok(Check::Witnesses(witnesses)) => Ok(Verdict::Refuted(witnesses)),
             Err(OracleError::Stopped) => Ok(Verdict::Stopped),
@@ -741,7 +720,7 @@ pub fn exhaustive_minimum_covering(
         if cover.is_some_and(|c| !c.is_covered_by(&chosen)) {
             continue;
         }
-        if oracle.check(&pattern_of(orbits, &chosen))? == Check::Exact {
+        if oracle.check_chosen(orbits, &chosen)? == Check::Exact {
             return Ok(Some((chosen, cost)));
         }
     }

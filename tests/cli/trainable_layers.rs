@@ -7,7 +7,7 @@
 //! of the tying matrix. Needs python3 with sympy; with
 //! PARAMSHARE_REQUIRE_ORACLES=1 a missing oracle fails the test.
 
-use crate::oracles::{require_oracle, Oracle};
+use crate::oracles::{dreadnaut_group_size, dreadnaut_order_matches, require_oracle, Oracle};
 use assert_cmd::Command;
 use serde_json::Value;
 use std::io::Write;
@@ -239,34 +239,7 @@ fn dreadnaut_order(layer: &Path) -> String {
         matches!(verified.status.code(), Some(0 | 1)),
         "verify failed"
     );
-    let out = std::process::Command::new("dreadnaut")
-        .stdin(std::fs::File::open(&script).unwrap())
-        .output()
-        .expect("dreadnaut runs");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let at = text
-        .find("grpsize=")
-        .unwrap_or_else(|| panic!("no grpsize in dreadnaut output: {text}"));
-    text[at + 8..]
-        .split(|c: char| c == ';' || c.is_whitespace())
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-/// Whether dreadnaut's printed order (`24`, or `2.866746306029e79` beyond
-/// its integer range) is the decimal `ours`: exactly, or to every printed digit.
-fn printed_order_matches(printed: &str, ours: &str) -> bool {
-    let Some((mantissa, exponent)) = printed.split_once('e') else {
-        return printed == ours;
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let exponent: usize = exponent.parse().unwrap();
-    // ours rounded to the printed digits: compare its leading digits, allowing a last-digit rounding
-    let head: u64 = ours[..digits.len().min(ours.len())].parse().unwrap();
-    let next = ours.as_bytes().get(digits.len()).map_or(0, |d| d - b'0');
-    let rounded = head + u64::from(next >= 5);
-    ours.len() == exponent + 1 && digits.parse::<u64>().unwrap() == rounded
+    dreadnaut_group_size(&std::fs::read(&script).unwrap())
 }
 
 /// `--cover` on the instances the issue names (the toluene-like graph,
@@ -309,7 +282,7 @@ fn covering_designs_touch_every_input_and_output_and_nauty_agrees() {
             let theirs = dreadnaut_order(&out);
             let ours = layer["automorphism_order"].as_str().unwrap();
             assert!(
-                printed_order_matches(&theirs, ours),
+                dreadnaut_order_matches(&theirs, ours),
                 "{name}: nauty's |Aut| {theirs} against the layer's {ours}"
             );
             if layer["exact"] == true {
