@@ -51,7 +51,9 @@ fn main() {
     let rate = 0.02;
     let mut loss = f64::INFINITY;
     for step in 0..500 {
-        let x: Vec<f64> = (0..batch * n).map(|_| rng.random_range(-1.0..1.0)).collect();
+        let x: Vec<f64> = (0..batch * n)
+            .map(|_| rng.random_range(-1.0..1.0))
+            .collect();
         let y = tied
             .forward_batch(&x, batch)
             .expect("x has batch * N entries");

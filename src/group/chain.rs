@@ -45,8 +45,8 @@
 
 use crate::perm::Perm;
 use num_bigint::BigUint;
-use rand::{RngExt, SeedableRng};
 use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 
 const NOT_IN_ORBIT: u32 = u32::MAX;
 const ROOT: u32 = u32::MAX - 1;

@@ -4,8 +4,8 @@ use num_bigint::BigUint;
 use paramshare::group::{named, orbits, StabilizerChain};
 use paramshare::perm::Perm;
 use proptest::prelude::*;
-use rand::{Rng, RngExt, SeedableRng};
 use rand::rngs::ChaCha8Rng;
+use rand::{Rng, RngExt, SeedableRng};
 use std::collections::BTreeSet;
 
 fn factorial(n: usize) -> BigUint {

@@ -240,7 +240,9 @@ fn rubik_subpatterns_with_and_without_g_agree() {
     let dense = Tying::from_edge_orbits(action.edge_orbits());
     let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(20261127);
     for expected in checked_with_dreadnaut {
-        let keep: Vec<bool> = (0..dense.parameters()).map(|_| rng.random_bool(0.5)).collect();
+        let keep: Vec<bool> = (0..dense.parameters())
+            .map(|_| rng.random_bool(0.5))
+            .collect();
         let data = dense
             .data
             .iter()

@@ -41,9 +41,9 @@ use paramshare::layer::Tying;
 use paramshare::perm::Perm;
 use paramshare::solve::SolverKind;
 use paramshare::verify::verify_exact;
+use rand::rngs::ChaCha8Rng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{RngExt, SeedableRng};
-use rand::rngs::ChaCha8Rng;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 

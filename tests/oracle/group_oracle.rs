@@ -11,9 +11,9 @@ use crate::oracles::{require_oracle, Oracle};
 use num_bigint::BigUint;
 use paramshare::group::{named, StabilizerChain};
 use paramshare::perm::Perm;
+use rand::rngs::ChaCha8Rng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{RngExt, SeedableRng};
-use rand::rngs::ChaCha8Rng;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
