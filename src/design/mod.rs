@@ -12,6 +12,7 @@ mod dense;
 pub mod exhaustive;
 pub mod optimal;
 pub mod oracle;
+pub mod pattern;
 pub mod spanning;
 pub mod sparse;
 pub mod symmetry;

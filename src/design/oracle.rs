@@ -4,10 +4,12 @@
 //! verifier answers it for real instances, and `BruteForceOracle` (every
 //! pair of permutations, for a handful of points; feature `internal-testing`)
 //! answers it independently in tests.
-use crate::action::JointAction;
+use super::pattern::{pattern_of, OrbitEdges};
+use crate::action::{EdgeOrbits, JointAction};
 use crate::layer::Tying;
 use crate::perm::Perm;
-use crate::verify::classes_of_equal;
+use crate::verify::{Structure, Twins};
+use std::sync::OnceLock;
 
 #[cfg(any(test, feature = "internal-testing"))]
 mod brute_force;
@@ -46,6 +48,14 @@ pub enum OracleError {
 /// which the caller guarantees lies inside it (the pattern is target-invariant).
 pub trait ExactnessOracle {
     fn check(&self, tying: &Tying) -> Result<Check, OracleError>;
+
+    /// [`ExactnessOracle::check`] of the pattern with one colour per chosen
+    /// orbit ([`pattern_of`]). Oracles that can read the chosen orbits' edges
+    /// directly override it, so that a question costs its pattern's edges
+    /// rather than N x M.
+    fn check_chosen(&self, orbits: &EdgeOrbits, chosen: &[bool]) -> Result<Check, OracleError> {
+        self.check(&pattern_of(orbits, chosen))
+    }
 }
 
 /// The automorphism verifier as an oracle: Aut(pattern) by refinement and
@@ -55,12 +65,19 @@ pub struct VerifierOracle<'a> {
     target: &'a JointAction,
     /// Polled while the verifier runs; see [`VerifierOracle::with_stop`].
     stop: Option<&'a dyn Fn() -> bool>,
+    /// The edge lists of the orbits [`ExactnessOracle::check_chosen`] is
+    /// asked about, built on its first call (`None`: too large to list).
+    edges: OnceLock<Option<OrbitEdges>>,
 }
 
 impl<'a> VerifierOracle<'a> {
     /// An oracle comparing patterns of `target`'s shape with `target`.
     pub fn new(target: &'a JointAction) -> VerifierOracle<'a> {
-        VerifierOracle { target, stop: None }
+        VerifierOracle {
+            target,
+            stop: None,
+            edges: OnceLock::new(),
+        }
     }
 
     /// [`VerifierOracle::new`] whose automorphism search runs on a worker
@@ -72,18 +89,19 @@ impl<'a> VerifierOracle<'a> {
         VerifierOracle {
             target,
             stop: Some(stop),
+            edges: OnceLock::new(),
         }
     }
-}
 
-impl ExactnessOracle for VerifierOracle<'_> {
-    fn check(&self, tying: &Tying) -> Result<Check, OracleError> {
-        let mut quick = component_swaps(tying, self.target);
-        quick.extend(twin_swaps(tying, self.target));
+    /// The answer for `structure` (a target-invariant pattern): first the
+    /// automorphisms read off its components and twins, then the verifier.
+    fn check_structure(&self, structure: Structure) -> Result<Check, OracleError> {
+        let mut quick = component_swaps(&structure, self.target);
+        quick.extend(twin_swaps(&structure, self.target));
         if !quick.is_empty() {
             return Ok(Check::Witnesses(quick));
         }
-        let structure = crate::verify::Structure::from_tying(tying);
+
         let aut = match self.stop {
             None => crate::verify::automorphisms(&structure, self.target.joint_generators()),
             Some(stop) => {
@@ -112,6 +130,21 @@ impl ExactnessOracle for VerifierOracle<'_> {
     }
 }
 
+impl ExactnessOracle for VerifierOracle<'_> {
+    fn check(&self, tying: &Tying) -> Result<Check, OracleError> {
+        self.check_structure(Structure::from_tying(tying))
+    }
+
+    fn check_chosen(&self, orbits: &EdgeOrbits, chosen: &[bool]) -> Result<Check, OracleError> {
+        let edges = self.edges.get_or_init(|| OrbitEdges::new(orbits));
+        match edges {
+            Some(edges) if edges.fits(orbits) => self.check_structure(edges.structure(chosen)),
+            // Orbits other than the first ones asked about, or too many entries to list.
+            _ => self.check(&pattern_of(orbits, chosen)),
+        }
+    }
+}
+
 /// At most this many component swaps are returned for one pattern.
 const MAX_QUICK_WITNESSES: usize = 64;
 
@@ -125,17 +158,15 @@ const MAX_QUICK_CANDIDATES: usize = 1024;
 /// target-invariant) and every non-edge (components have no edges between
 /// them). Returns those of them (one per component pair and target
 /// generator, at most `MAX_QUICK_WITNESSES`) that lie outside the
-/// target. Costs one union-find pass over the N x M entries; this is what
-/// keeps the search fast on sparse proposals, whose automorphism groups
-/// are huge wreath products that a full search would have to build.
-pub fn component_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
-    let (n, m) = (tying.cols, tying.rows);
+/// target. Costs one union-find pass over the edges; this is what keeps
+/// the search fast on sparse proposals, whose automorphism groups are huge
+/// wreath products that a full search would have to build.
+pub fn component_swaps(structure: &Structure, target: &JointAction) -> Vec<Perm> {
+    let (n, m) = (structure.inputs(), structure.outputs());
     let mut components = crate::group::OrbitPartition::new(n + m);
-    for row in 0..m {
-        for col in 0..n {
-            if tying.get(row, col) >= 0 {
-                components.union(col, n + row);
-            }
+    for input in 0..n {
+        for &(output, _) in structure.neighbours(input) {
+            components.union(input, output as usize);
         }
     }
     let (label, count) = components.class_indices();
@@ -182,57 +213,33 @@ pub fn component_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
     swaps
 }
 
-/// Transpositions of twins outside the target: two inputs whose columns
-/// are equal entry by entry (same colour to every output), or two outputs
-/// whose rows are equal, can be swapped alone. One per twin class.
-pub fn twin_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
-    let (n, m) = (tying.cols, tying.rows);
-    let mut swaps = Vec::new();
-    // Fingerprints in one row-major pass (no transposed copy of the matrix).
-    let mut column_prints = vec![0u64; n];
-    let mut row_prints = vec![0u64; m];
-    for (r, row) in tying.data.chunks_exact(n.max(1)).enumerate().take(m) {
-        for (c, &v) in row.iter().enumerate() {
-            column_prints[c] = mix(column_prints[c], v);
-            row_prints[r] = mix(row_prints[r], v);
-        }
-    }
-    let mut consider = |pairs: Vec<(usize, usize)>| {
-        for (a, b) in pairs {
-            let mut images: Vec<u32> = (0..(n + m) as u32).collect();
-            images.swap(a, b);
-            let swap = Perm::from_images_unchecked(images);
-            if !target.chain().contains(&swap) {
-                swaps.push(swap);
-            }
-        }
+/// Transpositions of twins outside the target: two inputs with equal
+/// neighbour lists (the same colour to every output, equal columns of the
+/// tying matrix), or two outputs with equal rows, can be swapped alone.
+/// One per twin class ([`Twins`], the verifier's own classes): its two
+/// least members, inputs first, each side ordered by the second member.
+pub fn twin_swaps(structure: &Structure, target: &JointAction) -> Vec<Perm> {
+    let Some(twins) = Twins::find(structure) else {
+        return Vec::new();
     };
-    let same_column = |a: usize, b: usize| (0..m).all(|r| tying.get(r, a) == tying.get(r, b));
-    let same_row =
-        |a: usize, b: usize| tying.data[a * n..(a + 1) * n] == tying.data[b * n..(b + 1) * n];
-    consider(twin_pairs(&column_prints, &same_column, 0));
-    consider(twin_pairs(&row_prints, &same_row, n));
-    swaps
-}
-
-/// One step of an order-dependent fingerprint of an entry sequence.
-fn mix(print: u64, value: i32) -> u64 {
-    (print.rotate_left(5) ^ value as u32 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
-
-/// For each class of equal items (two or more), the first two indices plus
-/// `offset`, ordered by the second (see [`classes_of_equal`]).
-fn twin_pairs(
-    prints: &[u64],
-    same: &dyn Fn(usize, usize) -> bool,
-    offset: usize,
-) -> Vec<(usize, usize)> {
-    let mut pairs: Vec<(usize, usize)> = classes_of_equal(prints, same)
-        .iter()
-        .map(|c| (c[0] as usize + offset, c[1] as usize + offset))
+    let mut pairs: Vec<(u32, u32)> = (0..twins.classes())
+        .filter_map(|c| match twins.members(c) {
+            [a, b, ..] => Some((*a, *b)),
+            _ => None,
+        })
         .collect();
-    pairs.sort_unstable_by_key(|&(_, second)| second);
+    let n = structure.inputs() as u32;
+    pairs.sort_unstable_by_key(|&(_, second)| (second >= n, second));
+    let points = structure.points() as u32;
     pairs
+        .into_iter()
+        .map(|(a, b)| {
+            let mut images: Vec<u32> = (0..points).collect();
+            images.swap(a as usize, b as usize);
+            Perm::from_images_unchecked(images)
+        })
+        .filter(|swap| !target.chain().contains(swap))
+        .collect()
 }
 
 #[cfg(test)]
@@ -260,7 +267,7 @@ mod tests {
                 output: Perm::identity(3),
             }],
         );
-        let swapped: Vec<Vec<usize>> = twin_swaps(&tying, &trivial)
+        let swapped: Vec<Vec<usize>> = twin_swaps(&Structure::from_tying(&tying), &trivial)
             .iter()
             .map(|p| p.support())
             .collect();
@@ -293,7 +300,7 @@ mod tests {
         };
         // Step 2: two components {0, 2} and {1, 3} on each side.
         let tying = two_diagonals(2);
-        let swaps = component_swaps(&tying, &c4);
+        let swaps = component_swaps(&Structure::from_tying(&tying), &c4);
         assert!(!swaps.is_empty());
         let all = BruteForceOracle::all_automorphisms(&tying);
         for s in &swaps {
@@ -302,8 +309,8 @@ mod tests {
         }
         // Step 1 is connected: no swaps.
         let connected = two_diagonals(1);
-        assert!(component_swaps(&connected, &c4).is_empty());
-        assert!(twin_swaps(&connected, &c4).is_empty());
+        assert!(component_swaps(&Structure::from_tying(&connected), &c4).is_empty());
+        assert!(twin_swaps(&Structure::from_tying(&connected), &c4).is_empty());
     }
 
     #[test]
@@ -315,7 +322,7 @@ mod tests {
             cols: 3,
             data: vec![0, 1, 0, 2, -1, 2],
         };
-        let swaps = twin_swaps(&tying, &trivial);
+        let swaps = twin_swaps(&Structure::from_tying(&tying), &trivial);
         assert_eq!(swaps, vec![Perm::parse_cycles("(0 2)", 5).unwrap()]);
         let all = BruteForceOracle::all_automorphisms(&tying);
         assert!(all.contains(&swaps[0]));

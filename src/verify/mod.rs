@@ -23,7 +23,6 @@ pub use dense_closure::dense_design_proved_exact;
 pub use dreadnaut::write_dreadnaut;
 pub use search::{SearchResult, SearchStats};
 pub use structure::Structure;
-pub(crate) use twins::classes_of_equal;
 pub use twins::Twins;
 pub use witness::{choose_witness, describe_witness, readable_witness, WitnessDescription};
 

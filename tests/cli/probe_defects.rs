@@ -498,7 +498,7 @@ fn graphs_with_many_isolated_vertices_are_built_by_classes() {
     let dir = tempfile::tempdir().unwrap();
     for (name, text, vertices, order) in [
         ("empty", "vertices 3000\n", 3000, "order 3000!"),
-        ("far", "0 10000\n", 10001, "order 2 x 9999!"),
+        ("far", "0 10000\n", 10001, "order 9999! x 2!"),
     ] {
         let edges = dir.path().join(format!("{name}.edges"));
         std::fs::write(&edges, text).unwrap();
