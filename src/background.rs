@@ -1,11 +1,15 @@
 //! Work on its own thread that a stop condition can abandon (for computations that cannot be interrupted).
 
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
 /// How often a waiting caller polls its stop condition.
 const POLL: Duration = Duration::from_millis(5);
 
-/// Runs `work` on a new thread and waits for it, polling `stop` every 5 ms.
+/// Runs `work` on a new thread and waits for it, polling `stop` every 5 ms
+/// (the wait ends as soon as the work does: a search asks thousands of
+/// sub-millisecond questions, and sleeping a whole poll interval after each
+/// made a D4 32 x 32 search 80% idle).
 /// Returns `None` when `stop` turned true first (the abandoned thread
 /// finishes in the background, or ends with the process), otherwise the
 /// thread's result: `Err` with the payload if `work` panicked.
@@ -13,14 +17,24 @@ pub fn run_unless_stopped<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
     stop: &dyn Fn() -> bool,
 ) -> Option<std::thread::Result<T>> {
-    let worker = std::thread::spawn(work);
-    while !worker.is_finished() {
-        if stop() {
-            return None;
+    let (done, finished) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        let result = work();
+        // The receiver is gone only when the caller stopped waiting.
+        let _ = done.send(());
+        result
+    });
+    loop {
+        match finished.recv_timeout(POLL) {
+            // A panic drops the sender without sending: the thread is done either way.
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => return Some(worker.join()),
+            Err(RecvTimeoutError::Timeout) => {
+                if stop() {
+                    return None;
+                }
+            }
         }
-        std::thread::sleep(POLL);
     }
-    Some(worker.join())
 }
 
 #[cfg(test)]

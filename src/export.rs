@@ -100,7 +100,7 @@ pub enum ExportError {
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("safetensors: {0}")]
-    Safetensors(String),
+    Safetensors(#[from] safetensors::SafeTensorError),
     #[error("{0}")]
     Invalid(String),
     #[error("the {rows} x {cols} expanded matrix has more than {max} entries; use --format coo")]
@@ -445,9 +445,9 @@ pub fn safetensors_metadata(layer: &Layer, t: &ExpandedTying) -> BTreeMap<String
     let mut meta = BTreeMap::new();
     meta.insert("format".into(), crate::layer::LAYER_FORMAT.into());
     meta.insert("instance".into(), layer.instance.clone());
-    meta.insert("method".into(), layer.method.clone());
+    meta.insert("method".into(), layer.method.to_string());
     if let Some(o) = &layer.objective {
-        meta.insert("objective".into(), o.clone());
+        meta.insert("objective".into(), o.to_string());
     }
     meta.insert("input_size".into(), layer.input_size.to_string());
     meta.insert("output_size".into(), layer.output_size.to_string());
@@ -571,9 +571,8 @@ fn read_i32_tensor(
     name: &str,
     dims: &str,
 ) -> Result<(Vec<usize>, Vec<i32>), ExportError> {
-    let st = |e: safetensors::SafeTensorError| ExportError::Safetensors(e.to_string());
-    let tensors = safetensors::SafeTensors::deserialize(bytes).map_err(st)?;
-    let view = tensors.tensor(name).map_err(st)?;
+    let tensors = safetensors::SafeTensors::deserialize(bytes)?;
+    let view = tensors.tensor(name)?;
     if view.dtype() != safetensors::Dtype::I32 || view.shape().len() != dims.split(',').count() {
         return Err(ExportError::Invalid(format!(
             "tensor \"{name}\" is {:?} {:?}, expected I32 [{dims}]",
@@ -599,8 +598,7 @@ pub fn read_safetensors_bias(bytes: &[u8]) -> Result<Vec<i32>, ExportError> {
 pub fn read_safetensors_tying(
     bytes: &[u8],
 ) -> Result<(Tying, HashMap<String, String>), ExportError> {
-    let st = |e: safetensors::SafeTensorError| ExportError::Safetensors(e.to_string());
-    let (_, metadata) = safetensors::SafeTensors::read_metadata(bytes).map_err(st)?;
+    let (_, metadata) = safetensors::SafeTensors::read_metadata(bytes)?;
     let (shape, data) = read_i32_tensor(bytes, "tying", "rows, cols")?;
     Ok((
         Tying {
@@ -666,6 +664,14 @@ mod tests {
         let mut buf = Vec::new();
         write_export(layer, format, channels, &mut buf).expect("export to memory");
         buf
+    }
+
+    #[test]
+    fn a_bad_safetensors_file_keeps_the_crates_error_as_its_source() {
+        let err = read_safetensors_tying(b"not a safetensors file").unwrap_err();
+        assert!(err.to_string().starts_with("safetensors: "), "{err}");
+        let source = std::error::Error::source(&err).expect("a source");
+        assert!(source.is::<safetensors::SafeTensorError>(), "{source:?}");
     }
 
     #[test]

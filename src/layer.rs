@@ -1,13 +1,17 @@
 //! Layer files (FORMATS.md `paramshare-layer/1`): a tying matrix with its group and verdicts.
 
 use crate::action::GeneratorPair;
+use crate::design::{Method, Objective};
 use crate::instance::{describe, InstanceError};
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
 
 mod decimal;
+mod named;
 mod stream;
+
+pub use named::{KnownNames, Named};
 
 /// The fields FORMATS.md defines; any other field of a layer file is kept in [`Layer::extra`].
 const STANDARD_FIELDS: [&str; 20] = [
@@ -59,10 +63,12 @@ pub fn bias_parameters(bias_tying: &[u32]) -> usize {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layer {
     pub instance: String,
-    /// `dense`, `sparse` or `optimal`.
-    pub method: String,
-    /// `edges` or `parameters` for searched designs.
-    pub objective: Option<String>,
+    /// The design that made it: `dense`, `sparse` or `optimal`, or another
+    /// tool's name kept as written (`unknown` when the file names none).
+    pub method: Named<Method>,
+    /// What a searched design minimised: `edges` or `parameters` (or a name
+    /// kept as written).
+    pub objective: Option<Named<Objective>>,
     pub input_size: usize,
     pub output_size: usize,
     pub generators: Vec<GeneratorPair>,
@@ -104,9 +110,9 @@ impl Layer {
         let mut head = serde_json::Map::new();
         head.insert("format".into(), LAYER_FORMAT.into());
         head.insert("instance".into(), self.instance.clone().into());
-        head.insert("method".into(), self.method.clone().into());
+        head.insert("method".into(), self.method.as_str().into());
         if let Some(o) = &self.objective {
-            head.insert("objective".into(), o.clone().into());
+            head.insert("objective".into(), o.as_str().into());
         }
         head.insert("input_size".into(), self.input_size.into());
         head.insert("output_size".into(), self.output_size.into());
@@ -184,10 +190,10 @@ impl Layer {
     /// Parses and validates layer JSON: sizes, generators, and a tying
     /// matrix whose parameter indices are exactly `0..parameters`.
     ///
-    /// The matrix is streamed into its flat vector (see [`stream`]): memory
+    /// The matrix is streamed into its flat vector (see the `stream` module): memory
     /// is the text plus 4 bytes an entry, not a JSON tree.
     pub fn from_json_str(text: &str) -> Result<Layer, InstanceError> {
-        let parsed = stream::parse(text).map_err(|e| InstanceError::Json(e.to_string()))?;
+        let parsed = stream::parse(text)?;
         let stream::LayerFields { fields, tying } = parsed.map_err(|value| {
             layer_error(
                 "(top level)",
@@ -331,8 +337,8 @@ impl Layer {
         }
         Ok(Layer {
             instance: string_field("instance")?.unwrap_or_else(|| inst.name.clone()),
-            method: string_field("method")?.unwrap_or_else(|| "unknown".into()),
-            objective: string_field("objective")?,
+            method: Named::from_name(string_field("method")?.as_deref().unwrap_or("unknown")),
+            objective: string_field("objective")?.as_deref().map(Named::from_name),
             input_size: cols,
             output_size: rows,
             generators: inst.generators,

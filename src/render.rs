@@ -30,8 +30,11 @@ pub(crate) fn ensure_font() {
 pub enum RenderError {
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// plotters' error, whose type depends on the backend (SVG or bitmap).
     #[error("drawing failed: {0}")]
-    Draw(String),
+    Draw(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("PNG encoding: {0}")]
+    Png(#[source] png::EncodingError),
     #[error("unknown picture type for {0} (use .svg or .png)")]
     UnknownType(String),
     #[error("a {rows} x {cols} matrix is too large to draw (at most {max} cells a side)")]
@@ -42,8 +45,8 @@ pub enum RenderError {
     },
 }
 
-fn draw_error<E: std::fmt::Debug>(e: E) -> RenderError {
-    RenderError::Draw(format!("{e:?}"))
+fn draw_error<E: std::error::Error + Send + Sync + 'static>(e: E) -> RenderError {
+    RenderError::Draw(Box::new(e))
 }
 
 /// Twenty well-separated colours (Tableau 20 order: dark shades first).
@@ -144,7 +147,10 @@ fn draw_grid<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     layer: &Layer,
     g: &GridGeometry,
-) -> Result<(), RenderError> {
+) -> Result<(), RenderError>
+where
+    DB::ErrorType: 'static,
+{
     ensure_font();
     let t = &layer.tying;
     root.fill(&WHITE).map_err(draw_error)?;
@@ -338,7 +344,7 @@ pub(crate) fn write_png(
             .write_header()
             .and_then(|mut writer| writer.write_image_data(rgb));
         outcome.map_err(|e| {
-            result = Err(RenderError::Draw(format!("PNG encoding: {e}")));
+            result = Err(RenderError::Png(e));
             std::io::Error::other("PNG encoding failed")
         })
     })

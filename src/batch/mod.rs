@@ -29,7 +29,7 @@ pub use summary::{
 use crate::design::{design_layer, DesignOptions, Method, Objective};
 use crate::export::{export_to_file, ChannelExpansion, ExportFormat};
 use crate::instance::Instance;
-use crate::layer::{write_atomically, Layer};
+use crate::layer::{write_atomically, Layer, Named};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -408,31 +408,48 @@ pub fn design_rows(
 
 /// Designs one job without writing anything; an error row if it fails.
 pub fn design_row(job: &BatchJob, settings: &DesignSettings) -> SummaryRow {
+    guarded_job(
+        job,
+        || {
+            let instance =
+                Instance::read(&job.path).map_err(|e| format!("{}: {e}", job.path.display()))?;
+            let start = Instant::now();
+            let layer = design_layer(&instance, &instance.action(), &settings.options(job.method))
+                .map_err(|e| e.to_string())?;
+            let seconds = start.elapsed().as_secs_f64();
+            Ok(SummaryRow::from_layer(
+                job,
+                &instance,
+                &layer,
+                Some(seconds),
+            ))
+        },
+        |row| row,
+    )
+}
+
+/// Runs `work` for `job`, or hands `failed` its error row: for the job's
+/// planning problem (a duplicate key) without running it, the message
+/// `work` returns, or a panic's text. A panicking design is a bug, but one
+/// bad instance must not stop a batch of thousands.
+fn guarded_job<T>(
+    job: &BatchJob,
+    work: impl FnOnce() -> Result<T, String>,
+    failed: impl FnOnce(SummaryRow) -> T,
+) -> T {
+    let message = |text: &str| failed(SummaryRow::failed(job, RowStatus::Error, text));
     if let Some(problem) = &job.problem {
-        return SummaryRow::failed(job, RowStatus::Error, problem);
+        return message(problem);
     }
-    let outcome = std::panic::catch_unwind(|| -> Result<SummaryRow, String> {
-        let instance =
-            Instance::read(&job.path).map_err(|e| format!("{}: {e}", job.path.display()))?;
-        let start = Instant::now();
-        let layer = design_layer(&instance, &instance.action(), &settings.options(job.method))
-            .map_err(|e| e.to_string())?;
-        let seconds = start.elapsed().as_secs_f64();
-        Ok(SummaryRow::from_layer(
-            job,
-            &instance,
-            &layer,
-            Some(seconds),
-        ))
-    });
-    match outcome {
-        Ok(Ok(row)) => row,
-        Ok(Err(message)) => SummaryRow::failed(job, RowStatus::Error, &message),
-        Err(panic) => SummaryRow::failed(
-            job,
-            RowStatus::Error,
-            &format!("internal error (panic): {}", panic_message(panic.as_ref())),
-        ),
+    // a panic leaves nothing `work` shares half-updated that a caller
+    // reads afterwards: the row list and the write gate recover from poisoning
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(Ok(value)) => value,
+        Ok(Err(text)) => message(&text),
+        Err(panic) => message(&format!(
+            "internal error (panic): {}",
+            panic_message(panic.as_ref())
+        )),
     }
 }
 
@@ -452,27 +469,11 @@ fn run_job<'c>(
     job: &BatchJob,
     control: &'c BatchControl,
 ) -> Option<(SummaryRow, WriteGuard<'c>)> {
-    if let Some(problem) = &job.problem {
-        return Some((SummaryRow::failed(job, RowStatus::Error, problem), None));
-    }
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_job_inner(config, job, control)
-    }));
-    match outcome {
-        Ok(Ok(row)) => row,
-        Ok(Err(message)) => Some((SummaryRow::failed(job, RowStatus::Error, &message), None)),
-        Err(panic) => {
-            let message = panic_message(panic.as_ref());
-            Some((
-                SummaryRow::failed(
-                    job,
-                    RowStatus::Error,
-                    &format!("internal error (panic): {message}"),
-                ),
-                None,
-            ))
-        }
-    }
+    guarded_job(
+        job,
+        || run_job_inner(config, job, control),
+        |row| Some((row, None)),
+    )
 }
 
 /// The earlier result for `job` at `path`, if it was made from `instance`
@@ -490,14 +491,14 @@ fn reusable_layer(
     }
     let layer = Layer::read(path).map_err(|e| Some(format!("it cannot be read ({e})")))?;
     let same_objective = job.method != Method::Optimal
-        || (layer.objective.as_deref() == Some(options.objective.name())
+        || (layer.objective == Some(options.objective.into())
             && layer
                 .extra
                 .get("cover")
                 .and_then(|c| c.as_bool())
                 .unwrap_or(false)
                 == options.cover);
-    let same_job = layer.method == job.method.name()
+    let same_job = layer.method == job.method
         && same_objective
         && layer.input_size == instance.input_size
         && layer.output_size == instance.output_size
@@ -568,13 +569,14 @@ fn recheck(layer: &Layer, instance: &Instance) -> Result<(), String> {
             }
         }
     }
-    if layer.optimal == Some(true) {
-        if let Some(bound) = layer.extra.get("lower_bound") {
-            let cost = match layer.objective.as_deref() {
-                Some("parameters") => layer.parameters as u64,
-                _ => layer.edges,
-            };
-            if bound.as_u64() != Some(cost) {
+    // A sparse layer's bound is on |H|, not on the pattern's cost.
+    if layer.optimal == Some(true) && layer.method == Method::Optimal {
+        if let Some(bound) = layer.lower_bound {
+            let objective = layer.objective.as_ref().and_then(Named::known);
+            let cost = objective
+                .unwrap_or_default()
+                .cost(layer.parameters, layer.edges);
+            if bound != cost {
                 return Err(format!(
                     "it says optimal, but its lower_bound {bound} is not its cost {cost}"
                 ));
@@ -666,6 +668,46 @@ mod tests {
         );
         assert!(parse_methods("").is_err());
         assert!(parse_methods("dense,bogus").is_err());
+    }
+
+    #[test]
+    fn guarded_jobs_turn_problems_errors_and_panics_into_error_rows() {
+        let job = BatchJob {
+            key: "x".into(),
+            path: PathBuf::from("x.json"),
+            method: Method::Dense,
+            problem: None,
+        };
+        let row = |r: SummaryRow| (r.status, r.error);
+        assert_eq!(
+            guarded_job(&job, || Ok((RowStatus::Ok, String::new())), row).0,
+            RowStatus::Ok
+        );
+        let (status, error) = guarded_job(&job, || Err("bad".to_string()), row);
+        assert_eq!((status, error.as_str()), (RowStatus::Error, "bad"));
+        let (status, error) =
+            guarded_job(&job, || -> Result<_, String> { panic!("boom {}", 7) }, row);
+        assert_eq!(
+            (status, error.as_str()),
+            (RowStatus::Error, "internal error (panic): boom 7")
+        );
+        let refused = BatchJob {
+            problem: Some("same name".into()),
+            ..job
+        };
+        let ran = std::cell::Cell::new(false);
+        let (status, error) = guarded_job(
+            &refused,
+            || {
+                ran.set(true);
+                Ok((RowStatus::Ok, String::new()))
+            },
+            row,
+        );
+        assert_eq!(
+            (status, error.as_str(), ran.get()),
+            (RowStatus::Error, "same name", false)
+        );
     }
 
     #[test]

@@ -106,7 +106,7 @@ fn draw_plot<DB: DrawingBackend>(
                 let colour = parameter_colour(k);
                 let points: Vec<(SegmentValue<usize>, f64)> = rows
                     .iter()
-                    .filter(|r| r.status == RowStatus::Ok && r.method == *method)
+                    .filter(|r| r.status == RowStatus::Ok && r.method.as_str() == *method)
                     .filter_map(|r| {
                         let i = instances.iter().position(|s| *s == r.instance)?;
                         Some((SegmentValue::CenterOf(i), value(r)?.max(0.9)))

@@ -20,7 +20,8 @@
 
 use super::summary::{sort_rows, RowStatus, SummaryRow};
 use super::BatchJob;
-use crate::layer::{write_atomically, Layer};
+use crate::design::Method;
+use crate::layer::{write_atomically, Layer, Named};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -123,7 +124,7 @@ fn row_from_layer(dir: &Path, stem: &str, record: Option<SummaryRow>) -> Summary
     let (key, method) = stem.rsplit_once('.').unwrap_or((stem, ""));
     let mut row = record.unwrap_or_else(|| SummaryRow {
         instance: key.to_string(),
-        method: method.to_string(),
+        method: Named::from_name(method),
         ..SummaryRow::empty()
     });
     match Layer::read(&path) {
@@ -191,7 +192,7 @@ pub fn write_directory_summaries(
     loop {
         let before = listing_stamp(dir)?;
         let mut rows = directory_rows(dir)?;
-        let present: std::collections::HashSet<(String, String)> = rows
+        let present: std::collections::HashSet<(String, Named<Method>)> = rows
             .iter()
             .map(|r| (r.instance.clone(), r.method.clone()))
             .collect();

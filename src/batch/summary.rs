@@ -6,8 +6,9 @@
 //! are the last two, `seconds` and `reused`.
 
 use super::BatchJob;
+use crate::design::Method;
 use crate::instance::Instance;
-use crate::layer::{write_atomically, Layer};
+use crate::layer::{write_atomically, Layer, Named};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -45,7 +46,8 @@ pub struct SummaryRow {
     pub input_size: Option<usize>,
     pub output_size: Option<usize>,
     pub group_order: Option<String>,
-    pub method: String,
+    /// The job's method (a name kept as written when a result file's name gives another).
+    pub method: Named<Method>,
     pub parameters: Option<usize>,
     pub edges: Option<u64>,
     /// Inputs no output reads and outputs that read no input (`--cover` makes both 0).
@@ -77,7 +79,7 @@ impl SummaryRow {
         let mut row = SummaryRow {
             instance: job.key.clone(),
             file: job.path.display().to_string(),
-            method: job.method.name().to_string(),
+            method: job.method.into(),
             seconds,
             reused: seconds.is_none(),
             ..SummaryRow::empty()
@@ -96,7 +98,7 @@ impl SummaryRow {
             input_size: None,
             output_size: None,
             group_order: None,
-            method: String::new(),
+            method: Named::Other(String::new()),
             parameters: None,
             edges: None,
             unread_inputs: None,
@@ -159,7 +161,7 @@ impl SummaryRow {
         SummaryRow {
             instance: job.key.clone(),
             file: job.path.display().to_string(),
-            method: job.method.name().to_string(),
+            method: job.method.into(),
             status,
             error: reason.to_string(),
             ..SummaryRow::empty()
@@ -175,7 +177,7 @@ impl SummaryRow {
             opt(&self.input_size),
             opt(&self.output_size),
             opt(&self.group_order),
-            self.method.clone(),
+            self.method.to_string(),
             opt(&self.parameters),
             opt(&self.edges),
             opt(&self.unread_inputs),
@@ -189,15 +191,17 @@ impl SummaryRow {
 /// instance file, so two files with the same name in different input
 /// directories keep their places from run to run.
 pub fn sort_rows(rows: &mut [SummaryRow], methods: &[&str]) {
-    const CANONICAL: [&str; 3] = ["dense", "sparse", "optimal"];
-    let rank = |m: &str| {
-        methods.iter().position(|x| *x == m).unwrap_or_else(|| {
-            methods.len()
-                + CANONICAL
-                    .iter()
-                    .position(|x| *x == m)
-                    .unwrap_or(CANONICAL.len())
-        })
+    let rank = |m: &Named<Method>| {
+        methods
+            .iter()
+            .position(|x| *x == m.as_str())
+            .unwrap_or_else(|| {
+                methods.len()
+                    + Method::ALL
+                        .iter()
+                        .position(|x| *m == *x)
+                        .unwrap_or(Method::ALL.len())
+            })
     };
     rows.sort_by(|a, b| {
         (
@@ -310,9 +314,9 @@ pub fn comparison_table(rows: &[SummaryRow]) -> String {
     let mut table: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
     // rows that failed are reported by `failure_lines`
     for r in rows.iter().filter(|r| r.status == RowStatus::Ok) {
-        let dense = rows
-            .iter()
-            .find(|d| d.instance == r.instance && d.method == "dense" && d.status == RowStatus::Ok);
+        let dense = rows.iter().find(|d| {
+            d.instance == r.instance && d.method == Method::Dense && d.status == RowStatus::Ok
+        });
         let mut line = vec![r.instance.clone()];
         line.extend(r.shared_cells());
         // A terminal table: orders of more than 15 digits shortened (files keep every digit).
@@ -373,8 +377,8 @@ pub fn failure_lines(rows: &[SummaryRow]) -> Vec<String> {
             .iter_mut()
             .find(|(key, error, _)| *key == r.instance && *error == r.error)
         {
-            Some((_, _, methods)) => methods.push(&r.method),
-            None => groups.push((&r.instance, &r.error, vec![&r.method])),
+            Some((_, _, methods)) => methods.push(r.method.as_str()),
+            None => groups.push((&r.instance, &r.error, vec![r.method.as_str()])),
         }
     }
     groups
@@ -444,7 +448,6 @@ pub fn write_summaries(dir: &Path, rows: &[SummaryRow]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::design::Method;
     use std::path::PathBuf;
 
     fn job(key: &str) -> BatchJob {
@@ -479,7 +482,7 @@ mod tests {
     fn failures_are_reported_once_per_instance_and_message() {
         let row = |key: &str, method: &str, error: &str| {
             let mut r = SummaryRow::failed(&job(key), RowStatus::Error, error);
-            r.method = method.into();
+            r.method = Named::from_name(method);
             r
         };
         let rows = vec![

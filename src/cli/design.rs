@@ -194,7 +194,7 @@ fn summary_line(layer: &Layer, output: Option<&Path>) -> String {
         _ => parts.push("not exact".into()),
     }
     let stopped = layer.extra.get("interrupted").and_then(|v| v.as_bool()) == Some(true);
-    if layer.method == "sparse" {
+    if layer.method == Method::Sparse {
         // A sparse layer's `optimal` is about H, not about the pattern.
         let size = layer
             .extra
@@ -232,7 +232,7 @@ fn coverage_warning(layer: &paramshare::layer::Layer, cover: bool) -> Option<Str
         plural(unread, "input is read by no output", "inputs are read by no output"),
         plural(dead, "output reads no input", "outputs read no input"),
     );
-    if !cover && layer.method == "optimal" {
+    if !cover && layer.method == Method::Optimal {
         text.push_str("; --cover asks for the sparsest exact pattern that reads every input and feeds every output");
     } else {
         text.push_str("; no pattern can cover a side with no edge orbit");

@@ -51,11 +51,15 @@ enum Command {
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        Err(e) if e.use_stderr() => {
+            // a usage error: if standard error itself fails there is nowhere to say so
             let _ = e.print();
-            return code;
+            return 2;
         }
+        // --help and --version: clap's own printing ignores write errors,
+        // so `--help > /dev/full` would report success; write it like any
+        // other output (status 3 with a message, quiet on a broken pipe)
+        Err(e) => return report(print_help_text(&e)),
     };
     let result = match cli.command {
         Command::Info(args) => info::run(args),
@@ -69,6 +73,11 @@ pub fn run() -> i32 {
         Command::Completions(args) => conventions::completions(args),
         Command::Man(args) => conventions::man(args),
     };
+    report(result)
+}
+
+/// The exit status of `result`, after printing a failure's message.
+fn report(result: Result<i32, output::Failure>) -> i32 {
     match result {
         Ok(code) => code,
         Err(failure) => {
@@ -78,4 +87,18 @@ pub fn run() -> i32 {
             failure.code
         }
     }
+}
+
+/// Writes clap's `--help` or `--version` text to standard output (styled
+/// only on a terminal, as clap does); status 0.
+fn print_help_text(e: &clap::Error) -> Result<i32, output::Failure> {
+    use std::io::IsTerminal;
+    let rendered = e.render();
+    let text = if std::io::stdout().is_terminal() {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    output::write_stdout(format_args!("{text}"))?;
+    Ok(0)
 }

@@ -6,8 +6,8 @@ use paramshare::design::cover::Cover;
 use paramshare::design::exhaustive::{cheaper_exact_pattern, Enumeration, SUBSET_LIMIT};
 use paramshare::design::optimal::pattern_of;
 use paramshare::design::oracle::VerifierOracle;
-use paramshare::design::{closure_action, Objective};
-use paramshare::layer::Layer;
+use paramshare::design::{closure_action, Method, Objective};
+use paramshare::layer::{Layer, Named};
 use paramshare::verify::{verify_closure, verify_exact, verify_layer, VerifyError};
 use std::path::Path;
 
@@ -23,16 +23,16 @@ pub fn run(
     output: Option<&Path>,
 ) -> Result<i32, Failure> {
     let file = path.display();
-    if layer.method != "optimal" {
+    if layer.method != Method::Optimal {
         return Err(Failure::bad_input(format!(
             "{file}: method: \"{}\"; --optimality checks layers designed with --method optimal",
             layer.method
         )));
     }
-    let objective = match layer.objective.as_deref() {
-        None | Some("edges") => Objective::Edges,
-        Some("parameters") => Objective::Parameters,
-        Some(other) => {
+    let objective = match &layer.objective {
+        None => Objective::Edges,
+        Some(Named::Known(objective)) => *objective,
+        Some(Named::Other(other)) => {
             return Err(Failure::bad_input(format!(
                 "{file}: objective: \"{other}\" is not edges or parameters"
             )))

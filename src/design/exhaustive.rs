@@ -10,7 +10,7 @@
 //! Cost: one oracle call per cheaper subset. The subsets are counted
 //! first (a knapsack count over the orbit weights), so an instance with
 //! too many of them is refused before any work rather than run for hours.
-use super::optimal::{orbit_weights, pattern_of};
+use super::optimal::orbit_weights;
 use super::oracle::{Check, ExactnessOracle, OracleError};
 use super::Objective;
 use crate::action::EdgeOrbits;
@@ -96,7 +96,7 @@ pub fn cheaper_exact_pattern(
             continue;
         }
         checked += 1;
-        if oracle.check(&pattern_of(orbits, &chosen))? == Check::Exact {
+        if oracle.check_chosen(orbits, &chosen)? == Check::Exact {
             return Ok(Enumeration::Cheaper { chosen, cost });
         }
     }

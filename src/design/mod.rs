@@ -3,6 +3,8 @@
 //! [`design_layer`] is the one entry point the command line and the batch
 //! runner use: it builds the tying matrix for the chosen method and returns
 //! a [`Layer`] with every field FORMATS.md asks for.
+/// The benchmark instances (for benches/ and examples/; feature `internal-testing`).
+#[cfg(any(test, feature = "internal-testing"))]
 pub mod bench_cases;
 pub mod connectivity;
 pub mod cover;
@@ -10,6 +12,7 @@ mod dense;
 pub mod exhaustive;
 pub mod optimal;
 pub mod oracle;
+pub mod pattern;
 pub mod spanning;
 pub mod sparse;
 pub mod symmetry;
@@ -19,7 +22,7 @@ pub use dense::dense_tying;
 use crate::action::{GeneratorPair, JointAction};
 use crate::budget::{format_bytes, MemoryBudget};
 use crate::instance::Instance;
-use crate::layer::{Layer, Tying};
+use crate::layer::{KnownNames, Layer, Named, Tying};
 use crate::perm::Perm;
 use crate::solve::SolverKind;
 use crate::verify::{
@@ -65,7 +68,15 @@ impl fmt::Display for Method {
 
 impl Method {
     /// Every method, in the order the summaries list them.
-    pub const ALL: [Method; 3] = [Method::Dense, Method::Sparse, Method::Optimal];
+    pub const ALL: &'static [Method] = &[Method::Dense, Method::Sparse, Method::Optimal];
+}
+
+impl KnownNames for Method {
+    const ALL: &'static [Method] = Method::ALL;
+
+    fn name(self) -> &'static str {
+        Method::name(self)
+    }
 }
 
 impl std::str::FromStr for Method {
@@ -74,7 +85,8 @@ impl std::str::FromStr for Method {
     /// Parses a name that [`Method::name`] writes.
     fn from_str(name: &str) -> Result<Method, String> {
         Method::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|m| m.name() == name)
             .ok_or_else(|| format!("unknown method \"{name}\" (expected dense, sparse or optimal)"))
     }
@@ -98,6 +110,27 @@ impl Objective {
             Objective::Edges => "edges",
             Objective::Parameters => "parameters",
         }
+    }
+}
+
+impl Objective {
+    /// Both objectives.
+    pub const ALL: &'static [Objective] = &[Objective::Edges, Objective::Parameters];
+
+    /// The cost of a pattern with `parameters` shared weights on `edges` edges.
+    pub fn cost(self, parameters: usize, edges: u64) -> u64 {
+        match self {
+            Objective::Edges => edges,
+            Objective::Parameters => parameters as u64,
+        }
+    }
+}
+
+impl KnownNames for Objective {
+    const ALL: &'static [Objective] = Objective::ALL;
+
+    fn name(self) -> &'static str {
+        Objective::name(self)
     }
 }
 
@@ -296,8 +329,8 @@ pub fn design_layer(
     }
     let mut layer = Layer {
         instance: instance.name.clone(),
-        method: options.method.name().into(),
-        objective: objective.map(|o| o.name().to_string()),
+        method: options.method.into(),
+        objective: objective.map(Named::from),
         input_size: instance.input_size,
         output_size: instance.output_size,
         generators: instance.generators.clone(),
@@ -738,7 +771,7 @@ mod command_line_names {
 
     #[test]
     fn command_line_names_are_the_file_names() {
-        for m in Method::ALL {
+        for &m in Method::ALL {
             assert_eq!(cli_name(&m), m.name());
             assert_eq!(m.name().parse::<Method>(), Ok(m));
         }

@@ -27,12 +27,12 @@
 use super::connectivity::connectivity_lower_bound;
 use super::cover::Cover;
 use super::oracle::{Check, ExactnessOracle, OracleError};
+pub use super::pattern::pattern_of;
 use super::spanning::OrbitGraph;
 use super::symmetry;
 use super::Objective;
 use crate::action::{EdgeOrbits, JointAction};
 use crate::hash::splitmix64;
-use crate::layer::Tying;
 use crate::perm::Perm;
 use crate::solve::{new_solver, Lit, Outcome, SolveError, SolverKind};
 
@@ -143,27 +143,6 @@ pub enum SearchError {
     /// The oracle contradicted itself (a witness fixing every orbit, or the dense design rejected).
     #[error("internal error in the search: {0}")]
     Inconsistent(String),
-}
-
-/// The pattern with one colour per chosen orbit, colours numbered by orbit order.
-pub fn pattern_of(orbits: &EdgeOrbits, chosen: &[bool]) -> Tying {
-    let mut colour = vec![-1i32; orbits.count()];
-    let mut next = 0;
-    for (o, c) in colour.iter_mut().enumerate() {
-        if chosen[o] {
-            *c = next;
-            next += 1;
-        }
-    }
-    Tying {
-        rows: orbits.output_size,
-        cols: orbits.input_size,
-        data: orbits
-            .orbit_of
-            .iter()
-            .map(|&o| colour[o as usize])
-            .collect(),
-    }
 }
 
 /// The weight of each orbit's variable under `objective`.
@@ -292,7 +271,7 @@ pub fn repair_and_thin(
         if stop() {
             return Ok(None);
         }
-        let witnesses = match oracle.check(&pattern_of(orbits, &chosen)) {
+        let witnesses = match oracle.check_chosen(orbits, &chosen) {
             Ok(Check::Exact) => break,
             Ok(Check::Witnesses(witnesses)) => witnesses,
             Err(OracleError::Stopped) => return Ok(None),
@@ -361,7 +340,7 @@ pub fn repair_and_thin(
             chosen[o] = true;
             continue;
         }
-        match oracle.check(&pattern_of(orbits, &chosen)) {
+        match oracle.check_chosen(orbits, &chosen) {
             Ok(Check::Exact) => {}
             Ok(Check::Witnesses(_)) => chosen[o] = true,
             Err(OracleError::Stopped) => {
@@ -601,7 +580,7 @@ fn search(
     let graph = theory.is_some().then(|| OrbitGraph::new(target, orbits));
     let start = graph
         .as_ref()
-        .map_or_else(|| vec![false; k], |g| g.spanning_start(&weights));
+        .map_or_else(|| vec![false; k], |g| g.path_start(&weights, &orbits.sizes));
     if let Some(found) = incumbent_from(
         orbits,
         &weights,
@@ -653,7 +632,7 @@ fn search(
             continue; // the loop head returns the incumbent as proved
         }
         progress.iterations += 1;
-        let check = match oracle.check(&pattern_of(orbits, &proposal.chosen)) {
+        let check = match oracle.check_chosen(orbits, &proposal.chosen) {
             Err(OracleError::Stopped) => {
                 let bound = progress.bound;
                 return finish(incumbent.0, incumbent.1, bound, proof, progress);
@@ -746,7 +725,8 @@ fn false_bound(cost: u64, bound: u64, proof: BoundProof) -> SearchError {
 
 /// The cheapest exact pattern by trying every non-empty subset of orbits
 /// in order of cost (ties by subset bitmask); `None` if no subset is exact.
-/// For cross-checking on at most 20 orbits.
+/// For cross-checking on at most 20 orbits (feature `internal-testing`).
+#[cfg(any(test, feature = "internal-testing"))]
 pub fn exhaustive_minimum(
     orbits: &EdgeOrbits,
     oracle: &dyn ExactnessOracle,
@@ -756,6 +736,7 @@ pub fn exhaustive_minimum(
 }
 
 /// [`exhaustive_minimum`] among the subsets meeting every clause of `cover` (when given).
+#[cfg(any(test, feature = "internal-testing"))]
 pub fn exhaustive_minimum_covering(
     orbits: &EdgeOrbits,
     oracle: &dyn ExactnessOracle,
@@ -780,7 +761,7 @@ pub fn exhaustive_minimum_covering(
         if cover.is_some_and(|c| !c.is_covered_by(&chosen)) {
             continue;
         }
-        if oracle.check(&pattern_of(orbits, &chosen))? == Check::Exact {
+        if oracle.check_chosen(orbits, &chosen)? == Check::Exact {
             return Ok(Some((chosen, cost)));
         }
     }

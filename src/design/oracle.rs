@@ -1,13 +1,20 @@
 //! The exactness question the searches ask: is Aut(pattern) the target group, and if not, why not.
 //!
 //! The searches are written against [`ExactnessOracle`]; the automorphism
-//! verifier answers it for real instances, and [`BruteForceOracle`] (every
-//! pair of permutations, for a handful of points) answers it independently
-//! in tests.
-use crate::action::JointAction;
-use crate::group::StabilizerChain;
+//! verifier answers it for real instances, and `BruteForceOracle` (every
+//! pair of permutations, for a handful of points; feature `internal-testing`)
+//! answers it independently in tests.
+use super::pattern::{pattern_of, OrbitEdges};
+use crate::action::{EdgeOrbits, JointAction};
 use crate::layer::Tying;
 use crate::perm::Perm;
+use crate::verify::{Structure, Twins};
+use std::sync::OnceLock;
+
+#[cfg(any(test, feature = "internal-testing"))]
+mod brute_force;
+#[cfg(any(test, feature = "internal-testing"))]
+pub use brute_force::BruteForceOracle;
 
 /// The answer about one pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +30,7 @@ pub enum Check {
 /// Why an oracle could not answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OracleError {
+    /// From `BruteForceOracle` (tests), beyond its few points.
     #[error("the pattern is too large for brute-force automorphism enumeration ({inputs} inputs, {outputs} outputs)")]
     TooLarge { inputs: usize, outputs: usize },
     #[error("the automorphism verifier failed: {0}")]
@@ -40,117 +48,13 @@ pub enum OracleError {
 /// which the caller guarantees lies inside it (the pattern is target-invariant).
 pub trait ExactnessOracle {
     fn check(&self, tying: &Tying) -> Result<Check, OracleError>;
-}
 
-/// Lists Aut(pattern) by trying every permutation of the inputs and, for
-/// each, every matching permutation of the outputs. Only for tiny patterns
-/// (at most [`BruteForceOracle::MAX_INPUTS`] inputs and outputs); its value
-/// is that it shares no code with the verifier.
-pub struct BruteForceOracle {
-    target: StabilizerChain,
-    input_size: usize,
-    output_size: usize,
-}
-
-impl BruteForceOracle {
-    /// The largest side it accepts (7! input permutations).
-    pub const MAX_INPUTS: usize = 7;
-
-    /// An oracle for patterns of `target`'s shape, comparing with `target`.
-    pub fn new(target: &JointAction) -> BruteForceOracle {
-        BruteForceOracle {
-            target: target.chain().clone(),
-            input_size: target.input_size(),
-            output_size: target.output_size(),
-        }
-    }
-
-    /// Every automorphism of `tying`, as joint permutations.
-    pub fn all_automorphisms(tying: &Tying) -> Vec<Perm> {
-        let (n, m) = (tying.cols, tying.rows);
-        let mut found = Vec::new();
-        let mut input: Vec<usize> = (0..n).collect();
-        for_each_permutation(&mut input, 0, &mut |pi_n| {
-            // candidates[m]: outputs whose row, with columns moved by pi_n, equals row m.
-            let candidates: Vec<Vec<usize>> = (0..m)
-                .map(|row| {
-                    (0..m)
-                        .filter(|&img| (0..n).all(|c| tying.get(img, pi_n[c]) == tying.get(row, c)))
-                        .collect()
-                })
-                .collect();
-            let mut output = vec![usize::MAX; m];
-            let mut used = vec![false; m];
-            match_outputs(&candidates, 0, &mut output, &mut used, &mut |pi_m| {
-                let images: Vec<usize> = pi_n
-                    .iter()
-                    .copied()
-                    .chain(pi_m.iter().map(|&v| v + n))
-                    .collect();
-                // `images` is a bijection by construction (both sides are).
-                found.push(Perm::from_images(&images).expect("two bijections side by side"));
-            });
-        });
-        found
-    }
-}
-
-/// Calls `visit` with every permutation of `items[k..]` behind `items[..k]`.
-fn for_each_permutation(items: &mut Vec<usize>, k: usize, visit: &mut dyn FnMut(&[usize])) {
-    if k == items.len() {
-        visit(items);
-        return;
-    }
-    for i in k..items.len() {
-        items.swap(k, i);
-        for_each_permutation(items, k + 1, visit);
-        items.swap(k, i);
-    }
-}
-
-/// Calls `visit` with every bijection choosing `output[r]` from `candidates[r]`.
-fn match_outputs(
-    candidates: &[Vec<usize>],
-    row: usize,
-    output: &mut Vec<usize>,
-    used: &mut Vec<bool>,
-    visit: &mut dyn FnMut(&[usize]),
-) {
-    if row == candidates.len() {
-        visit(output);
-        return;
-    }
-    for &img in &candidates[row] {
-        if !used[img] {
-            used[img] = true;
-            output[row] = img;
-            match_outputs(candidates, row + 1, output, used, visit);
-            used[img] = false;
-        }
-    }
-}
-
-impl ExactnessOracle for BruteForceOracle {
-    fn check(&self, tying: &Tying) -> Result<Check, OracleError> {
-        if self.input_size > Self::MAX_INPUTS || self.output_size > Self::MAX_INPUTS {
-            return Err(OracleError::TooLarge {
-                inputs: self.input_size,
-                outputs: self.output_size,
-            });
-        }
-        let mut known = self.target.clone();
-        let mut witnesses = Vec::new();
-        for a in Self::all_automorphisms(tying) {
-            if !known.contains(&a) {
-                known.add_generator(a.clone());
-                witnesses.push(a);
-            }
-        }
-        Ok(if witnesses.is_empty() {
-            Check::Exact
-        } else {
-            Check::Witnesses(witnesses)
-        })
+    /// [`ExactnessOracle::check`] of the pattern with one colour per chosen
+    /// orbit ([`pattern_of`]). Oracles that can read the chosen orbits' edges
+    /// directly override it, so that a question costs its pattern's edges
+    /// rather than N x M.
+    fn check_chosen(&self, orbits: &EdgeOrbits, chosen: &[bool]) -> Result<Check, OracleError> {
+        self.check(&pattern_of(orbits, chosen))
     }
 }
 
@@ -161,12 +65,19 @@ pub struct VerifierOracle<'a> {
     target: &'a JointAction,
     /// Polled while the verifier runs; see [`VerifierOracle::with_stop`].
     stop: Option<&'a dyn Fn() -> bool>,
+    /// The edge lists of the orbits [`ExactnessOracle::check_chosen`] is
+    /// asked about, built on its first call (`None`: too large to list).
+    edges: OnceLock<Option<OrbitEdges>>,
 }
 
 impl<'a> VerifierOracle<'a> {
     /// An oracle comparing patterns of `target`'s shape with `target`.
     pub fn new(target: &'a JointAction) -> VerifierOracle<'a> {
-        VerifierOracle { target, stop: None }
+        VerifierOracle {
+            target,
+            stop: None,
+            edges: OnceLock::new(),
+        }
     }
 
     /// [`VerifierOracle::new`] whose automorphism search runs on a worker
@@ -178,18 +89,19 @@ impl<'a> VerifierOracle<'a> {
         VerifierOracle {
             target,
             stop: Some(stop),
+            edges: OnceLock::new(),
         }
     }
-}
 
-impl ExactnessOracle for VerifierOracle<'_> {
-    fn check(&self, tying: &Tying) -> Result<Check, OracleError> {
-        let mut quick = component_swaps(tying, self.target);
-        quick.extend(twin_swaps(tying, self.target));
+    /// The answer for `structure` (a target-invariant pattern): first the
+    /// automorphisms read off its components and twins, then the verifier.
+    fn check_structure(&self, structure: Structure) -> Result<Check, OracleError> {
+        let mut quick = component_swaps(&structure, self.target);
+        quick.extend(twin_swaps(&structure, self.target));
         if !quick.is_empty() {
             return Ok(Check::Witnesses(quick));
         }
-        let structure = crate::verify::Structure::from_tying(tying);
+
         let aut = match self.stop {
             None => crate::verify::automorphisms(&structure, self.target.joint_generators()),
             Some(stop) => {
@@ -218,6 +130,21 @@ impl ExactnessOracle for VerifierOracle<'_> {
     }
 }
 
+impl ExactnessOracle for VerifierOracle<'_> {
+    fn check(&self, tying: &Tying) -> Result<Check, OracleError> {
+        self.check_structure(Structure::from_tying(tying))
+    }
+
+    fn check_chosen(&self, orbits: &EdgeOrbits, chosen: &[bool]) -> Result<Check, OracleError> {
+        let edges = self.edges.get_or_init(|| OrbitEdges::new(orbits));
+        match edges {
+            Some(edges) if edges.fits(orbits) => self.check_structure(edges.structure(chosen)),
+            // Orbits other than the first ones asked about, or too many entries to list.
+            _ => self.check(&pattern_of(orbits, chosen)),
+        }
+    }
+}
+
 /// At most this many component swaps are returned for one pattern.
 const MAX_QUICK_WITNESSES: usize = 64;
 
@@ -230,18 +157,16 @@ const MAX_QUICK_CANDIDATES: usize = 1024;
 /// C', identity elsewhere" preserves every colour (the pattern is
 /// target-invariant) and every non-edge (components have no edges between
 /// them). Returns those of them (one per component pair and target
-/// generator, at most [`MAX_QUICK_WITNESSES`]) that lie outside the
-/// target. Costs one union-find pass over the N x M entries; this is what
-/// keeps the search fast on sparse proposals, whose automorphism groups
-/// are huge wreath products that a full search would have to build.
-pub fn component_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
-    let (n, m) = (tying.cols, tying.rows);
+/// generator, at most `MAX_QUICK_WITNESSES`) that lie outside the
+/// target. Costs one union-find pass over the edges; this is what keeps
+/// the search fast on sparse proposals, whose automorphism groups are huge
+/// wreath products that a full search would have to build.
+pub fn component_swaps(structure: &Structure, target: &JointAction) -> Vec<Perm> {
+    let (n, m) = (structure.inputs(), structure.outputs());
     let mut components = crate::group::OrbitPartition::new(n + m);
-    for row in 0..m {
-        for col in 0..n {
-            if tying.get(row, col) >= 0 {
-                components.union(col, n + row);
-            }
+    for input in 0..n {
+        for &(output, _) in structure.neighbours(input) {
+            components.union(input, output as usize);
         }
     }
     let (label, count) = components.class_indices();
@@ -288,74 +213,33 @@ pub fn component_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
     swaps
 }
 
-/// Transpositions of twins outside the target: two inputs whose columns
-/// are equal entry by entry (same colour to every output), or two outputs
-/// whose rows are equal, can be swapped alone. One per twin class.
-pub fn twin_swaps(tying: &Tying, target: &JointAction) -> Vec<Perm> {
-    let (n, m) = (tying.cols, tying.rows);
-    let mut swaps = Vec::new();
-    // Fingerprints in one row-major pass (no transposed copy of the matrix).
-    let mut column_prints = vec![0u64; n];
-    let mut row_prints = vec![0u64; m];
-    for (r, row) in tying.data.chunks_exact(n.max(1)).enumerate().take(m) {
-        for (c, &v) in row.iter().enumerate() {
-            column_prints[c] = mix(column_prints[c], v);
-            row_prints[r] = mix(row_prints[r], v);
-        }
-    }
-    let mut consider = |pairs: Vec<(usize, usize)>| {
-        for (a, b) in pairs {
-            let mut images: Vec<u32> = (0..(n + m) as u32).collect();
-            images.swap(a, b);
-            let swap = Perm::from_images_unchecked(images);
-            if !target.chain().contains(&swap) {
-                swaps.push(swap);
-            }
-        }
+/// Transpositions of twins outside the target: two inputs with equal
+/// neighbour lists (the same colour to every output, equal columns of the
+/// tying matrix), or two outputs with equal rows, can be swapped alone.
+/// One per twin class ([`Twins`], the verifier's own classes): its two
+/// least members, inputs first, each side ordered by the second member.
+pub fn twin_swaps(structure: &Structure, target: &JointAction) -> Vec<Perm> {
+    let Some(twins) = Twins::find(structure) else {
+        return Vec::new();
     };
-    let same_column = |a: usize, b: usize| (0..m).all(|r| tying.get(r, a) == tying.get(r, b));
-    let same_row =
-        |a: usize, b: usize| tying.data[a * n..(a + 1) * n] == tying.data[b * n..(b + 1) * n];
-    consider(twin_pairs(&column_prints, &same_column, 0));
-    consider(twin_pairs(&row_prints, &same_row, n));
-    swaps
-}
-
-/// One step of an order-dependent fingerprint of an entry sequence.
-fn mix(print: u64, value: i32) -> u64 {
-    (print.rotate_left(5) ^ value as u32 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
-
-/// For each class of equal items (two or more), the first two indices plus
-/// `offset`, ordered by the second. Items are grouped by their
-/// fingerprints `prints` (sorting, no hashing of whole rows) and
-/// compared exactly with `same` within a group, so a collision costs time,
-/// never a wrong pair.
-fn twin_pairs(
-    prints: &[u64],
-    same: &dyn Fn(usize, usize) -> bool,
-    offset: usize,
-) -> Vec<(usize, usize)> {
-    let mut order: Vec<usize> = (0..prints.len()).collect();
-    order.sort_unstable_by_key(|&i| (prints[i], i));
-    let mut pairs = Vec::new();
-    for group in order.chunk_by(|&a, &b| prints[a] == prints[b]) {
-        // (first index, second index if seen) of each exact class in the group.
-        let mut classes: Vec<(usize, Option<usize>)> = Vec::new();
-        for &i in group {
-            match classes.iter_mut().find(|(first, _)| same(*first, i)) {
-                Some((first, second)) => {
-                    if second.is_none() {
-                        *second = Some(i);
-                        pairs.push((*first + offset, i + offset));
-                    }
-                }
-                None => classes.push((i, None)),
-            }
-        }
-    }
-    pairs.sort_unstable_by_key(|&(_, second)| second);
+    let mut pairs: Vec<(u32, u32)> = (0..twins.classes())
+        .filter_map(|c| match twins.members(c) {
+            [a, b, ..] => Some((*a, *b)),
+            _ => None,
+        })
+        .collect();
+    let n = structure.inputs() as u32;
+    pairs.sort_unstable_by_key(|&(_, second)| (second >= n, second));
+    let points = structure.points() as u32;
     pairs
+        .into_iter()
+        .map(|(a, b)| {
+            let mut images: Vec<u32> = (0..points).collect();
+            images.swap(a as usize, b as usize);
+            Perm::from_images_unchecked(images)
+        })
+        .filter(|swap| !target.chain().contains(swap))
+        .collect()
 }
 
 #[cfg(test)]
@@ -383,7 +267,7 @@ mod tests {
                 output: Perm::identity(3),
             }],
         );
-        let swapped: Vec<Vec<usize>> = twin_swaps(&tying, &trivial)
+        let swapped: Vec<Vec<usize>> = twin_swaps(&Structure::from_tying(&tying), &trivial)
             .iter()
             .map(|p| p.support())
             .collect();
@@ -416,7 +300,7 @@ mod tests {
         };
         // Step 2: two components {0, 2} and {1, 3} on each side.
         let tying = two_diagonals(2);
-        let swaps = component_swaps(&tying, &c4);
+        let swaps = component_swaps(&Structure::from_tying(&tying), &c4);
         assert!(!swaps.is_empty());
         let all = BruteForceOracle::all_automorphisms(&tying);
         for s in &swaps {
@@ -425,8 +309,8 @@ mod tests {
         }
         // Step 1 is connected: no swaps.
         let connected = two_diagonals(1);
-        assert!(component_swaps(&connected, &c4).is_empty());
-        assert!(twin_swaps(&connected, &c4).is_empty());
+        assert!(component_swaps(&Structure::from_tying(&connected), &c4).is_empty());
+        assert!(twin_swaps(&Structure::from_tying(&connected), &c4).is_empty());
     }
 
     #[test]
@@ -438,7 +322,7 @@ mod tests {
             cols: 3,
             data: vec![0, 1, 0, 2, -1, 2],
         };
-        let swaps = twin_swaps(&tying, &trivial);
+        let swaps = twin_swaps(&Structure::from_tying(&tying), &trivial);
         assert_eq!(swaps, vec![Perm::parse_cycles("(0 2)", 5).unwrap()]);
         let all = BruteForceOracle::all_automorphisms(&tying);
         assert!(all.contains(&swaps[0]));

@@ -346,8 +346,8 @@ pub fn normalizes(nu: &Perm, target: &JointAction) -> bool {
 }
 
 /// Puget's clauses `x_O -> x_{b_i}` on the partial chain of the module
-/// docs, within [`BREAKING_WORK`] generator applications and
-/// [`MAX_BREAKING_CLAUSES`] clauses; fewer (or none) when `stop` turns
+/// docs, within `BREAKING_WORK` generator applications and
+/// `MAX_BREAKING_CLAUSES` clauses; fewer (or none) when `stop` turns
 /// true, which is still sound.
 pub fn breaking_clauses(
     symmetries: &PointSymmetries,

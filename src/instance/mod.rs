@@ -45,8 +45,10 @@ pub enum InstanceError {
         path: String,
         source: std::io::Error,
     },
+    /// serde_json's error keeps the line, column and category
+    /// (syntax, end of file, data).
     #[error("not valid JSON: {0}")]
-    Json(String),
+    Json(#[from] serde_json::Error),
     #[error("{field}: {message}")]
     Field { field: String, message: String },
 }
@@ -213,7 +215,7 @@ impl Instance {
 
     /// Parses and validates instance JSON text.
     pub fn from_json_str(text: &str) -> Result<Instance, InstanceError> {
-        let value = strict_json::parse(text).map_err(|e| InstanceError::Json(e.to_string()))?;
+        let value = strict_json::parse(text)?;
         Instance::from_json_value(&value)
     }
 
@@ -396,6 +398,21 @@ pub fn generators_json(gens: &[GeneratorPair]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_error_keeps_serde_jsons_error_as_its_source() {
+        let err = Instance::from_json_str("{\n  \"input_size\": 4,\n  oops").unwrap_err();
+        assert!(err.to_string().starts_with("not valid JSON: "), "{err}");
+        let source = std::error::Error::source(&err).expect("a source");
+        let json = source
+            .downcast_ref::<serde_json::Error>()
+            .expect("serde_json's error");
+        assert_eq!((json.line(), json.column()), (3, 3));
+        assert!(json.is_syntax());
+        let layer_err = crate::layer::Layer::from_json_str("[1, 2").unwrap_err();
+        let source = std::error::Error::source(&layer_err).expect("a source");
+        assert!(source.downcast_ref::<serde_json::Error>().unwrap().is_eof());
+    }
 
     #[test]
     fn reads_formats_example() {

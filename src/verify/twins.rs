@@ -52,52 +52,71 @@ fn list_hash(list: &[(u32, u32)]) -> u64 {
     h
 }
 
+/// The classes of two or more equal items among `0..prints.len()`, each
+/// increasing, in increasing order of their least member; items with no
+/// equal partner are left out.
+///
+/// Items are grouped by their fingerprints `prints` (equal items must have
+/// equal prints: sorting, no hashing of whole lines) and compared exactly
+/// with `same` within a group, so a collision costs time, never a wrong
+/// class. Both twin finders use it: [`Twins::find`] on a structure's
+/// neighbour lists, and the search's quick exactness check on the rows and
+/// columns of a tying matrix (`design::oracle::twin_swaps`).
+pub(crate) fn classes_of_equal(
+    prints: &[u64],
+    same: impl Fn(usize, usize) -> bool,
+) -> Vec<Vec<u32>> {
+    let mut order: Vec<u32> = (0..prints.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| (prints[i as usize], i));
+    let mut classes: Vec<Vec<u32>> = Vec::new();
+    for group in order.chunk_by(|&a, &b| prints[a as usize] == prints[b as usize]) {
+        if group.len() == 1 {
+            continue;
+        }
+        // The exact classes of one fingerprint; members arrive increasing.
+        let mut split: Vec<Vec<u32>> = Vec::new();
+        for &i in group {
+            match split.iter_mut().find(|c| same(c[0] as usize, i as usize)) {
+                Some(c) => c.push(i),
+                None => split.push(vec![i]),
+            }
+        }
+        classes.extend(split.into_iter().filter(|c| c.len() >= 2));
+    }
+    classes.sort_unstable_by_key(|c| c[0]);
+    classes
+}
+
 impl Twins {
     /// The twin classes of `structure`, or `None` when no two points are twins.
     pub fn find(structure: &Structure) -> Option<Twins> {
         let n_in = structure.inputs();
         let points = structure.points();
-        // (side, hash, point), sorted: candidates for twins are adjacent
-        let mut keyed: Vec<(bool, u64, u32)> = (0..points)
-            .map(|v| (v >= n_in, list_hash(structure.neighbours(v)), v as u32))
+        let prints: Vec<u64> = (0..points)
+            .map(|v| list_hash(structure.neighbours(v)))
             .collect();
-        keyed.sort_unstable();
-        if keyed
-            .windows(2)
-            .all(|w| (w[0].0, w[0].1) != (w[1].0, w[1].1))
-        {
+        // Each side on its own: an input and an output with no edges have
+        // equal (empty) lists but are not twins.
+        let same = |a: usize, b: usize| structure.neighbours(a) == structure.neighbours(b);
+        let mut classes = classes_of_equal(&prints[..n_in], same);
+        let outputs = classes_of_equal(&prints[n_in..], |a, b| same(n_in + a, n_in + b));
+        if classes.is_empty() && outputs.is_empty() {
             return None;
         }
-        // Split each run of equal (side, hash) into true classes by comparing lists.
-        let mut classes: Vec<Vec<u32>> = Vec::new();
-        let mut run_start = 0;
-        while run_start < keyed.len() {
-            let mut run_end = run_start + 1;
-            while run_end < keyed.len()
-                && (keyed[run_end].0, keyed[run_end].1) == (keyed[run_start].0, keyed[run_start].1)
-            {
-                run_end += 1;
-            }
-            let first_class = classes.len();
-            for &(_, _, v) in &keyed[run_start..run_end] {
-                let list = structure.neighbours(v as usize);
-                match classes[first_class..]
-                    .iter_mut()
-                    .find(|c| structure.neighbours(c[0] as usize) == list)
-                {
-                    Some(c) => c.push(v),
-                    None => classes.push(vec![v]),
-                }
-            }
-            run_start = run_end;
+        classes.extend(
+            outputs
+                .into_iter()
+                .map(|c| c.into_iter().map(|v| v + n_in as u32).collect()),
+        );
+        let mut in_class = vec![false; points];
+        for &v in classes.iter().flatten() {
+            in_class[v as usize] = true;
         }
-        if classes.len() == points {
-            // only hash collisions, no twins
-            return None;
-        }
-        for c in &mut classes {
-            c.sort_unstable();
-        }
+        classes.extend(
+            (0..points as u32)
+                .filter(|&v| !in_class[v as usize])
+                .map(|v| vec![v]),
+        );
         classes.sort_unstable_by_key(|c| (c[0] as usize >= n_in, c.len(), c[0]));
         let input_classes = classes.iter().filter(|c| (c[0] as usize) < n_in).count();
         let mut class_of = vec![0u32; points];
@@ -309,5 +328,72 @@ mod tests {
         let aut = automorphisms(&Structure::from_tying(&tying), &[]).unwrap();
         assert_eq!(aut.order, factorial(4) * factorial(3));
         assert_eq!(aut.stats.quotient_points, Some(2));
+    }
+
+    /// The definition: two points of one side are twins iff swapping them
+    /// and fixing every other point is an automorphism.
+    fn twins_by_definition(s: &Structure) -> Vec<Vec<u32>> {
+        let points = s.points();
+        let side = |v: usize| v >= s.inputs();
+        let mut classes: Vec<Vec<u32>> = Vec::new();
+        for v in 0..points {
+            let class = classes.iter_mut().find(|c| {
+                let u = c[0] as usize;
+                let mut images: Vec<u32> = (0..points as u32).collect();
+                images.swap(u, v);
+                side(u) == side(v) && s.is_automorphism(&Perm::from_images_unchecked(images))
+            });
+            match class {
+                Some(c) => c.push(v as u32),
+                None => classes.push(vec![v as u32]),
+            }
+        }
+        classes.sort_unstable_by_key(|c| (c[0] as usize >= s.inputs(), c.len(), c[0]));
+        classes
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn classes_are_the_twins_of_the_definition(
+            (rows, cols, data) in (0usize..6, 0usize..6).prop_flat_map(|(r, c)| {
+                (Just(r), Just(c), proptest::collection::vec(-1i32..2, r * c))
+            })
+        ) {
+            // parameter indices must be 0..k: renumber the entries used
+            let mut used: Vec<i32> = data.iter().copied().filter(|&v| v >= 0).collect();
+            used.sort_unstable();
+            used.dedup();
+            let data = data
+                .iter()
+                .map(|&v| if v < 0 { -1 } else { used.binary_search(&v).unwrap() as i32 })
+                .collect();
+            let tying = Tying { rows, cols, data };
+            let s = Structure::from_tying(&tying);
+            let want = twins_by_definition(&s);
+            match Twins::find(&s) {
+                None => prop_assert!(want.iter().all(|c| c.len() == 1), "{want:?}"),
+                Some(t) => {
+                    let got: Vec<Vec<u32>> = (0..t.classes()).map(|c| t.members(c).to_vec()).collect();
+                    prop_assert_eq!(got, want);
+                    prop_assert_eq!(t.input_classes(), (0..t.classes()).filter(|&c| (t.members(c)[0] as usize) < cols).count());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn colliding_prints_never_merge_unequal_items() {
+        let items = [3, 1, 3, 2, 1, 3, 4];
+        // every fingerprint equal: only `same` separates the classes
+        let classes = classes_of_equal(&[7; 7], |a, b| items[a] == items[b]);
+        assert_eq!(classes, vec![vec![0, 2, 5], vec![1, 4]]);
+        let honest: Vec<u64> = items.iter().map(|&x| x as u64).collect();
+        assert_eq!(
+            classes_of_equal(&honest, |a, b| items[a] == items[b]),
+            classes
+        );
+        assert!(classes_of_equal(&[1, 2, 3], |_, _| unreachable!()).is_empty());
     }
 }

@@ -294,15 +294,21 @@ fn a_resume_rechecks_what_it_reuses() {
     let (path, mut layer) = layer_json(&out, "klein-regular.dense");
     layer["group_order"] = json!("1");
     std::fs::write(&path, layer.to_string()).unwrap();
+    // a proved bound below the cost of a layer that says optimal
+    let (path, mut layer) = layer_json(&out, "d3-regular.optimal");
+    assert_eq!(layer["optimal"], true);
+    layer["lower_bound"] = json!(layer["edges"].as_u64().unwrap() - 1);
+    std::fs::write(&path, layer.to_string()).unwrap();
     // exports beside an untouched, reused layer: one garbage, one removed
     std::fs::write(out.join("cyclic-4.dense.npy"), b"garbage").unwrap();
     std::fs::remove_file(out.join("cyclic-4.dense.safetensors")).unwrap();
 
     let err = run_ok(batch(&[&inst], &out, &args));
-    assert!(err.contains("3 designed"), "{err}");
+    assert!(err.contains("4 designed"), "{err}");
     let after = rows(&out);
     for (instance, method, says) in [
         ("cyclic-6", "optimal", "not G-equivariant"),
+        ("d3-regular", "optimal", "lower_bound"),
         ("mirror-5", "dense", "automorphism_order says 999"),
         ("klein-regular", "dense", "group_order says 1"),
     ] {

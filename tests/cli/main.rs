@@ -5,6 +5,9 @@
 //! `scripts/test.sh`. Run one module with a filter, e.g.
 //! `cargo test --test cli malformed::`.
 
+#[path = "../support/oracles.rs"]
+mod oracles;
+
 mod batch;
 mod batch_cluster;
 mod cli_conventions;

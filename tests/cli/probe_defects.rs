@@ -32,6 +32,25 @@ fn run_with_stdout(args: &[&std::ffi::OsStr], stdout: Stdio) -> std::process::Ou
         .unwrap()
 }
 
+/// Runs the binary with `args`, its standard output a pipe whose reader
+/// is closed at once.
+fn run_with_reader_gone(args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(binary())
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+/// /dev/full, for standard output: every write fails with ENOSPC.
+fn dev_full() -> Stdio {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    Stdio::from(full.expect("Linux has /dev/full"))
+}
+
 /// Designs the bundled C4 instance into `dir`; returns the layer file.
 fn design_c4(dir: &Path) -> PathBuf {
     let layer = dir.join("c4.layer.json");
@@ -62,11 +81,7 @@ fn a_full_standard_output_is_status_3_with_a_message() {
         vec!["design".as_ref(), c4.as_os_str()],
     ];
     for args in commands {
-        let full = std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap();
-        let out = run_with_stdout(&args, Stdio::from(full));
+        let out = run_with_stdout(&args, dev_full());
         let err = stderr_of(&out);
         assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
         assert!(
@@ -80,14 +95,7 @@ fn a_full_standard_output_is_status_3_with_a_message() {
 fn a_broken_pipe_ends_quietly() {
     // about 1.3 MB of JSON: far more than a pipe buffer, so the write
     // after the reader has gone fails with EPIPE
-    let mut child = std::process::Command::new(binary())
-        .args(["instance", "cyclic", "200000"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_reader_gone(&["instance", "cyclic", "200000"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(stderr_of(&out), "");
     // the probe's own reproduction, through a shell pipe
@@ -101,6 +109,42 @@ fn a_broken_pipe_ends_quietly() {
         .output()
         .unwrap();
     assert_eq!(stderr_of(&out), "", "info | head printed on standard error");
+}
+
+#[test]
+fn help_and_version_to_a_full_or_broken_output_behave_like_other_output() {
+    for args in [
+        vec!["--help"],
+        vec!["--version"],
+        vec!["info", "--help"],
+        vec!["help", "batch"],
+        vec!["-V"],
+    ] {
+        let os: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        let out = run_with_stdout(&os, dev_full());
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        assert!(
+            err.starts_with("paramshare: cannot write to standard output"),
+            "{args:?}: {err}"
+        );
+        // a reader that has gone: quiet, status 0
+        let out = run_with_reader_gone(&args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr_of(&out));
+        assert_eq!(stderr_of(&out), "", "{args:?}");
+        // and to a working output, the text itself with status 0
+        let out = run_with_stdout(&os, Stdio::piped());
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("paramshare") && text.ends_with('\n'),
+            "{args:?}: {text}"
+        );
+    }
+    // a usage error still goes to standard error with status 2
+    let out = run_with_stdout(&["--bogus".as_ref()], Stdio::piped());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("--bogus"));
 }
 
 #[test]
@@ -454,7 +498,7 @@ fn graphs_with_many_isolated_vertices_are_built_by_classes() {
     let dir = tempfile::tempdir().unwrap();
     for (name, text, vertices, order) in [
         ("empty", "vertices 3000\n", 3000, "order 3000!"),
-        ("far", "0 10000\n", 10001, "order 2 x 9999!"),
+        ("far", "0 10000\n", 10001, "order 9999! x 2!"),
     ] {
         let edges = dir.path().join(format!("{name}.edges"));
         std::fs::write(&edges, text).unwrap();

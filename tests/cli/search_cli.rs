@@ -2,13 +2,56 @@
 
 use assert_cmd::Command;
 use serde_json::Value;
+use std::path::{Path, PathBuf};
 
 fn paramshare() -> Command {
     Command::cargo_bin("paramshare").unwrap()
 }
 
-fn read(path: &std::path::Path) -> Value {
+fn read(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Runs `paramshare design INSTANCE ARGS... -o OUT`, which must exit 0;
+/// returns the layer it wrote and its standard error.
+fn design(instance: impl AsRef<Path>, args: &[&str], out: &Path) -> (Value, String) {
+    let run = paramshare()
+        .arg("design")
+        .arg(instance.as_ref())
+        .args(args)
+        .arg("-o")
+        .arg(out)
+        .assert()
+        .code(0);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    (read(out), stderr)
+}
+
+/// Runs `paramshare verify --optimality LAYER [-o OUT]`, which must exit
+/// with `code`; returns its standard output and standard error.
+fn verify_optimality(layer: &Path, out: Option<&Path>, code: i32) -> (String, String) {
+    let mut command = paramshare();
+    command.args(["verify", "--optimality"]).arg(layer);
+    if let Some(out) = out {
+        command.arg("-o").arg(out);
+    }
+    let run = command.assert().code(code);
+    let output = run.get_output();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Writes the instance of D4 acting on an 8 x 8 image into `dir`.
+fn d4_on_8x8(dir: &Path) -> PathBuf {
+    let instance = dir.join("d4-8.json");
+    paramshare()
+        .args(["instance", "d4", "8", "-o"])
+        .arg(&instance)
+        .assert()
+        .code(0);
+    instance
 }
 
 #[test]
@@ -16,25 +59,15 @@ fn a_search_stopped_by_its_time_limit_writes_an_exact_pattern_marked_not_optimal
     let dir = tempfile::tempdir().unwrap();
     let instance = concat!(env!("CARGO_MANIFEST_DIR"), "/instances/rings-c4-8.json");
     let out = dir.path().join("stopped.json");
-    let run = paramshare()
-        .args([
-            "design",
-            instance,
-            "--method",
-            "optimal",
-            "--time-limit",
-            "0",
-            "-o",
-        ])
-        .arg(&out)
-        .assert()
-        .code(0);
-    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let (layer, stderr) = design(
+        instance,
+        &["--method", "optimal", "--time-limit", "0"],
+        &out,
+    );
     assert!(
         stderr.contains("stopped before it proved an optimum"),
         "{stderr}"
     );
-    let layer = read(&out);
     assert_eq!(layer["optimal"], false);
     assert_eq!(layer["interrupted"], true);
     // Still a verified layer: exact, with the group's own order.
@@ -47,24 +80,13 @@ fn a_search_stopped_by_its_time_limit_writes_an_exact_pattern_marked_not_optimal
 #[test]
 fn d4_on_an_8x8_image_is_proved_by_the_connectivity_bound() {
     let dir = tempfile::tempdir().unwrap();
-    let instance = dir.path().join("d4-8.json");
-    paramshare()
-        .args(["instance", "d4", "8", "-o"])
-        .arg(&instance)
-        .assert()
-        .code(0);
+    let instance = d4_on_8x8(dir.path());
     for (objective, cost_field, optimum) in
         [("edges", "edges", 132), ("parameters", "parameters", 20)]
     {
         let out = dir.path().join(format!("{objective}.json"));
-        paramshare()
-            .arg("design")
-            .arg(&instance)
-            .args(["--method", "optimal", "--objective", objective, "-o"])
-            .arg(&out)
-            .assert()
-            .code(0);
-        let layer = read(&out);
+        let args = ["--method", "optimal", "--objective", objective];
+        let (layer, _) = design(&instance, &args, &out);
         assert_eq!(layer["optimal"], true, "{objective}");
         assert_eq!(layer["exact"], true, "{objective}");
         assert_eq!(layer[cost_field].as_u64(), Some(optimum), "{objective}");
@@ -117,20 +139,8 @@ fn different_actions_on_the_two_sides_get_a_true_bound() {
     let instance = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/c4xc2-pairs.json");
     for (objective, cost_field, cost) in [("edges", "edges", 48), ("parameters", "parameters", 6)] {
         let out = dir.path().join(format!("{objective}.json"));
-        paramshare()
-            .args([
-                "design",
-                instance,
-                "--method",
-                "optimal",
-                "--objective",
-                objective,
-                "-o",
-            ])
-            .arg(&out)
-            .assert()
-            .code(0);
-        let layer = read(&out);
+        let args = ["--method", "optimal", "--objective", objective];
+        let (layer, _) = design(instance, &args, &out);
         assert_eq!(layer[cost_field], cost, "{objective}");
         assert_eq!(layer["optimal"], true, "{objective}");
         assert_eq!(layer["exact"], true);
@@ -138,11 +148,7 @@ fn different_actions_on_the_two_sides_get_a_true_bound() {
         assert_eq!(layer["lower_bound"], cost, "{objective}");
         assert!(layer["proof"].as_str().is_some_and(|p| !p.is_empty()));
         // `verify --optimality` re-proves it by enumeration.
-        paramshare()
-            .args(["verify", "--optimality"])
-            .arg(&out)
-            .assert()
-            .code(0);
+        verify_optimality(&out, None, 0);
     }
 }
 
@@ -153,13 +159,11 @@ fn different_actions_on_the_two_sides_get_a_true_bound() {
 fn verify_optimality_refutes_a_false_claim_and_writes_the_cheaper_pattern() {
     let dir = tempfile::tempdir().unwrap();
     let instance = concat!(env!("CARGO_MANIFEST_DIR"), "/instances/rings-c4-8.json");
-    let dense = dir.path().join("dense.json");
-    paramshare()
-        .args(["design", instance, "--method", "dense", "-o"])
-        .arg(&dense)
-        .assert()
-        .code(0);
-    let mut layer = read(&dense);
+    let (mut layer, _) = design(
+        instance,
+        &["--method", "dense"],
+        &dir.path().join("dense.json"),
+    );
     layer["method"] = "optimal".into();
     layer["objective"] = "edges".into();
     layer["optimal"] = true.into();
@@ -168,14 +172,7 @@ fn verify_optimality_refutes_a_false_claim_and_writes_the_cheaper_pattern() {
     let claimed = dir.path().join("claimed.json");
     std::fs::write(&claimed, layer.to_string()).unwrap();
     let better = dir.path().join("better.json");
-    let run = paramshare()
-        .args(["verify", "--optimality"])
-        .arg(&claimed)
-        .arg("-o")
-        .arg(&better)
-        .assert()
-        .code(1);
-    let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    let (stdout, _) = verify_optimality(&claimed, Some(&better), 1);
     assert!(
         stdout.contains("not optimal: a pattern with 16 edges"),
         "{stdout}"
@@ -187,36 +184,16 @@ fn verify_optimality_refutes_a_false_claim_and_writes_the_cheaper_pattern() {
     assert_eq!(written["lower_bound"], 16);
     assert_eq!(written["proof"], "exhaustive");
     // The written pattern is itself optimal by the same enumeration.
-    paramshare()
-        .args(["verify", "--optimality"])
-        .arg(&better)
-        .assert()
-        .code(0);
+    verify_optimality(&better, None, 0);
 }
 
 /// Too many cheaper subsets to enumerate: status 2 and a message saying so.
 #[test]
 fn verify_optimality_refuses_instances_too_large_to_enumerate() {
     let dir = tempfile::tempdir().unwrap();
-    let instance = dir.path().join("d4-8.json");
-    paramshare()
-        .args(["instance", "d4", "8", "-o"])
-        .arg(&instance)
-        .assert()
-        .code(0);
+    let instance = d4_on_8x8(dir.path());
     let out = dir.path().join("d4-8.optimal.json");
-    paramshare()
-        .arg("design")
-        .arg(&instance)
-        .args(["--method", "optimal", "-o"])
-        .arg(&out)
-        .assert()
-        .code(0);
-    let run = paramshare()
-        .args(["verify", "--optimality"])
-        .arg(&out)
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    design(&instance, &["--method", "optimal"], &out);
+    let (_, stderr) = verify_optimality(&out, None, 2);
     assert!(stderr.contains("too large to enumerate"), "{stderr}");
 }

@@ -7,6 +7,7 @@
 //! of the tying matrix. Needs python3 with sympy; with
 //! PARAMSHARE_REQUIRE_ORACLES=1 a missing oracle fails the test.
 
+use crate::oracles::{dreadnaut_group_size, dreadnaut_order_matches, require_oracle, Oracle};
 use assert_cmd::Command;
 use serde_json::Value;
 use std::io::Write;
@@ -17,24 +18,6 @@ const ORBITS_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/o
 
 fn paramshare() -> Command {
     Command::cargo_bin("paramshare").expect("the binary is built")
-}
-
-/// Whether `python3 -c "import sympy"` works; panics when it does not and
-/// PARAMSHARE_REQUIRE_ORACLES=1.
-fn sympy_available() -> bool {
-    let found = std::process::Command::new("python3")
-        .args(["-c", "import sympy"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        if std::env::var("PARAMSHARE_REQUIRE_ORACLES").as_deref() == Ok("1") {
-            panic!("python3 with sympy is required: PARAMSHARE_REQUIRE_ORACLES=1");
-        }
-        eprintln!("note: python3 with sympy not found; skipping the sympy orbit oracle");
-    }
-    found
 }
 
 /// The toluene-like carbon skeleton: a ring of 6 with one pendant atom (Aut = Z2).
@@ -181,7 +164,7 @@ fn coverage_counts(layer: &Value) -> (u64, u64) {
 
 #[test]
 fn bias_tying_is_the_output_orbits_sympy_computes() {
-    if !sympy_available() {
+    if !require_oracle(Oracle::Python("sympy"), "the sympy orbit oracle") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -240,23 +223,6 @@ fn npy_export_writes_the_bias_beside_it() {
     assert_eq!(values, want);
 }
 
-/// Whether `dreadnaut` runs; panics when it does not and PARAMSHARE_REQUIRE_ORACLES=1.
-fn dreadnaut_available() -> bool {
-    let found = std::process::Command::new("dreadnaut")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    if !found {
-        if std::env::var("PARAMSHARE_REQUIRE_ORACLES").as_deref() == Ok("1") {
-            panic!("dreadnaut (Debian package nauty) is required: PARAMSHARE_REQUIRE_ORACLES=1");
-        }
-        eprintln!("note: dreadnaut not found; skipping the nauty check of covering designs");
-    }
-    found
-}
-
 /// The automorphism group order nauty's dreadnaut finds for a layer file,
 /// from the graph `paramshare verify --export-dreadnaut` writes.
 fn dreadnaut_order(layer: &Path) -> String {
@@ -273,34 +239,7 @@ fn dreadnaut_order(layer: &Path) -> String {
         matches!(verified.status.code(), Some(0 | 1)),
         "verify failed"
     );
-    let out = std::process::Command::new("dreadnaut")
-        .stdin(std::fs::File::open(&script).unwrap())
-        .output()
-        .expect("dreadnaut runs");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let at = text
-        .find("grpsize=")
-        .unwrap_or_else(|| panic!("no grpsize in dreadnaut output: {text}"));
-    text[at + 8..]
-        .split(|c: char| c == ';' || c.is_whitespace())
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-/// Whether dreadnaut's printed order (`24`, or `2.866746306029e79` beyond
-/// its integer range) is the decimal `ours`: exactly, or to every printed digit.
-fn printed_order_matches(printed: &str, ours: &str) -> bool {
-    let Some((mantissa, exponent)) = printed.split_once('e') else {
-        return printed == ours;
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let exponent: usize = exponent.parse().unwrap();
-    // ours rounded to the printed digits: compare its leading digits, allowing a last-digit rounding
-    let head: u64 = ours[..digits.len().min(ours.len())].parse().unwrap();
-    let next = ours.as_bytes().get(digits.len()).map_or(0, |d| d - b'0');
-    let rounded = head + u64::from(next >= 5);
-    ours.len() == exponent + 1 && digits.parse::<u64>().unwrap() == rounded
+    dreadnaut_group_size(&std::fs::read(&script).unwrap())
 }
 
 /// `--cover` on the instances the issue names (the toluene-like graph,
@@ -310,7 +249,10 @@ fn printed_order_matches(printed: &str, ours: &str) -> bool {
 /// and the tied bias equal to sympy's output orbits.
 #[test]
 fn covering_designs_touch_every_input_and_output_and_nauty_agrees() {
-    let (nauty, sympy) = (dreadnaut_available(), sympy_available());
+    let (nauty, sympy) = (
+        require_oracle(Oracle::Dreadnaut, "the nauty check of covering designs"),
+        require_oracle(Oracle::Python("sympy"), "the sympy orbit oracle"),
+    );
     let dir = tempfile::tempdir().unwrap();
     let mut cases = Vec::new();
     let mut layers = Vec::new();
@@ -340,7 +282,7 @@ fn covering_designs_touch_every_input_and_output_and_nauty_agrees() {
             let theirs = dreadnaut_order(&out);
             let ours = layer["automorphism_order"].as_str().unwrap();
             assert!(
-                printed_order_matches(&theirs, ours),
+                dreadnaut_order_matches(&theirs, ours),
                 "{name}: nauty's |Aut| {theirs} against the layer's {ours}"
             );
             if layer["exact"] == true {

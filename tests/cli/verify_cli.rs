@@ -167,3 +167,38 @@ fn graph_instance_of_the_petersen_graph() {
             "line 2: 'two' is not a vertex number",
         ));
 }
+
+#[test]
+fn a_layer_named_by_another_tool_is_verified_and_its_names_kept() {
+    // scripts/compare-nauty.sh writes such a layer: method "three-orbit"
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.json");
+    std::fs::write(
+        &path,
+        r#"{"format": "paramshare-layer/1", "method": "three-orbit", "objective": "Edges",
+            "input_size": 4, "output_size": 4,
+            "generators": [{"input": [1, 2, 3, 0], "output": [1, 2, 3, 0]}],
+            "tying": [[0,1,-1,2],[2,0,1,-1],[-1,2,0,1],[1,-1,2,0]]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("filled.json");
+    paramshare()
+        .arg("verify")
+        .arg(&path)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let filled: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(filled["method"], "three-orbit");
+    assert_eq!(filled["objective"], "Edges", "a name is kept as written");
+    assert_eq!(filled["exact"], true);
+    // it is none of paramshare's designs, so there is no search to re-prove
+    paramshare()
+        .args(["verify", "--optimality"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("method: \"three-orbit\""));
+}

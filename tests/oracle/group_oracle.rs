@@ -7,34 +7,17 @@
 //! memberships. Needs python3 with sympy; with PARAMSHARE_REQUIRE_ORACLES=1
 //! a missing oracle fails the test instead of skipping it.
 
+use crate::oracles::{require_oracle, Oracle};
 use num_bigint::BigUint;
 use paramshare::group::{named, StabilizerChain};
 use paramshare::perm::Perm;
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{RngExt, SeedableRng};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/group_orders.py");
-
-/// Whether `python3 -c "import sympy"` works; panics when it does not and
-/// PARAMSHARE_REQUIRE_ORACLES=1.
-fn sympy_available() -> bool {
-    let found = Command::new("python3")
-        .args(["-c", "import sympy"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        if std::env::var("PARAMSHARE_REQUIRE_ORACLES").as_deref() == Ok("1") {
-            panic!("python3 with sympy is required: PARAMSHARE_REQUIRE_ORACLES=1");
-        }
-        eprintln!("note: python3 with sympy not found; skipping the sympy group oracle test");
-    }
-    found
-}
 
 /// One group to compare: its generators and permutations to test for membership.
 struct Case {
@@ -56,10 +39,10 @@ fn perm(images: &[usize]) -> Perm {
 /// A random generator: fully random, random on a random subset of the
 /// points, or preserving blocks of a fixed size.
 fn random_generator(degree: usize, block: usize, rng: &mut ChaCha8Rng) -> Perm {
-    match rng.gen_range(0..3) {
+    match rng.random_range(0..3) {
         0 => perm(&shuffled(degree, rng)),
         1 => {
-            let size = rng.gen_range(1..=degree);
+            let size = rng.random_range(1..=degree);
             let support: Vec<usize> = shuffled(degree, rng).into_iter().take(size).collect();
             let mut moved = support.clone();
             moved.shuffle(rng);
@@ -89,10 +72,10 @@ fn random_cases(count: usize, seed: u64) -> Vec<Case> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..count)
         .map(|_| {
-            let degree = rng.gen_range(1..=12);
+            let degree = rng.random_range(1..=12);
             let divisors: Vec<usize> = (1..=degree).filter(|b| degree % b == 0).collect();
             let block = *divisors.choose(&mut rng).expect("1 divides every degree");
-            let generators = (0..rng.gen_range(0..=3))
+            let generators = (0..rng.random_range(0..=3))
                 .map(|_| random_generator(degree, block, &mut rng))
                 .collect::<Vec<_>>();
             let mut tests: Vec<Perm> = (0..4)
@@ -174,7 +157,7 @@ fn sympy_answers(cases: &[Case]) -> Vec<String> {
 
 #[test]
 fn orders_and_membership_agree_with_sympy() {
-    if !sympy_available() {
+    if !require_oracle(Oracle::Python("sympy"), "the sympy group oracle test") {
         return;
     }
     let mut cases = random_cases(150, 20_261_127);

@@ -4,25 +4,11 @@
 //! Needs python3 with numpy (`.ci/run` installs it with pip). Without it the
 //! tests skip with a note, or fail when PARAMSHARE_REQUIRE_ORACLES=1.
 
+use crate::oracles::{require_oracle, Oracle};
 use assert_cmd::cargo::CommandCargoExt;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// Whether python3 can import numpy; panics if not and oracles are required.
-fn numpy_available() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import numpy"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var("PARAMSHARE_REQUIRE_ORACLES").as_deref() == Ok("1") {
-            panic!("python3 with numpy is required: PARAMSHARE_REQUIRE_ORACLES=1");
-        }
-        eprintln!("note: python3 with numpy not found; numpy example test skipped");
-    }
-    ok
-}
 
 fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/numpy_equivariance.py")
@@ -113,7 +99,7 @@ fn check_batch_dir(out: &Path) {
 
 #[test]
 fn numpy_finds_every_export_equivariant() {
-    if !numpy_available() {
+    if !require_oracle(Oracle::Python("numpy"), "the numpy example test") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -131,7 +117,7 @@ fn numpy_finds_every_export_equivariant() {
 
 #[test]
 fn numpy_reads_a_single_design_export() {
-    if !numpy_available() {
+    if !require_oracle(Oracle::Python("numpy"), "the numpy example test") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -150,7 +136,7 @@ fn numpy_reads_a_single_design_export() {
 
 #[test]
 fn numpy_rejects_a_scrambled_matrix() {
-    if !numpy_available() {
+    if !require_oracle(Oracle::Python("numpy"), "the numpy example test") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -187,7 +173,7 @@ fn numpy_rejects_a_scrambled_matrix() {
 
 #[test]
 fn numpy_checks_the_tied_bias_beside_the_npy_export() {
-    if !numpy_available() {
+    if !require_oracle(Oracle::Python("numpy"), "the numpy example test") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

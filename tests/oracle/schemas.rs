@@ -9,28 +9,12 @@
 //! vacuous. Needs python3 with jsonschema; with PARAMSHARE_REQUIRE_ORACLES=1
 //! (set by scripts/test.sh) a missing oracle fails instead of skipping.
 
+use crate::oracles::{require_oracle, Oracle};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn repository() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Whether python3 can import jsonschema; panics when it cannot and oracles are required.
-fn jsonschema_available() -> bool {
-    let found = Command::new("python3")
-        .args(["-c", "import jsonschema"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        if std::env::var("PARAMSHARE_REQUIRE_ORACLES").as_deref() == Ok("1") {
-            panic!("python3 with jsonschema is required (pip install jsonschema): PARAMSHARE_REQUIRE_ORACLES=1");
-        }
-        eprintln!("note: python3 with jsonschema not found; skipping the schema test");
-    }
-    found
 }
 
 /// Runs the validator on `files`; returns (every file valid, its report).
@@ -78,7 +62,7 @@ fn paramshare(args: &[&str]) {
 
 #[test]
 fn every_bundled_instance_satisfies_the_instance_schema() {
-    if !jsonschema_available() {
+    if !require_oracle(Oracle::Python("jsonschema"), "the schema test") {
         return;
     }
     let mut files = Vec::new();
@@ -90,7 +74,7 @@ fn every_bundled_instance_satisfies_the_instance_schema() {
 
 #[test]
 fn every_written_layer_and_summary_satisfies_its_schema() {
-    if !jsonschema_available() {
+    if !require_oracle(Oracle::Python("jsonschema"), "the schema test") {
         return;
     }
     let out = tempfile::tempdir().unwrap();
@@ -139,7 +123,7 @@ fn every_written_layer_and_summary_satisfies_its_schema() {
 
 #[test]
 fn files_that_break_the_contract_are_refused() {
-    if !jsonschema_available() {
+    if !require_oracle(Oracle::Python("jsonschema"), "the schema test") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -7,6 +7,7 @@
 //! `write_dreadnaut` and the orders compared. Needs `dreadnaut` (Debian
 //! package `nauty`); with PARAMSHARE_REQUIRE_ORACLES=1 a missing oracle fails.
 
+use crate::oracles::{dreadnaut_group_size, dreadnaut_order_matches, require_oracle, Oracle};
 use num_bigint::BigUint;
 use paramshare::instance::families::{self, SideAction};
 use paramshare::instance::Instance;
@@ -14,74 +15,17 @@ use paramshare::layer::Tying;
 use paramshare::verify::{
     automorphisms, automorphisms_unreduced, verify_exact, write_dreadnaut, Structure,
 };
-use rand::{Rng, SeedableRng};
-use std::io::Write;
-use std::process::{Command, Stdio};
+use rand::{Rng, RngExt, SeedableRng};
 
 /// Skip instances whose tying matrix has more entries than this (dreadnaut
 /// gets one vertex per edge).
 const MAX_ENTRIES: usize = 5000;
 
-fn dreadnaut_available() -> bool {
-    let found = Command::new("dreadnaut")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    if !found {
-        if std::env::var("PARAMSHARE_REQUIRE_ORACLES").as_deref() == Ok("1") {
-            panic!("dreadnaut (Debian package nauty) is required: PARAMSHARE_REQUIRE_ORACLES=1");
-        }
-        eprintln!("note: dreadnaut not found; skipping the nauty oracle test");
-    }
-    found
-}
-
-/// The group order dreadnaut reports for the exported structure, as printed
-/// (`24`, or `5.19024039e20` for large orders).
+/// The group order dreadnaut reports for the exported structure, as printed.
 fn dreadnaut_order(structure: &Structure) -> String {
     let mut script = Vec::new();
     write_dreadnaut(structure, &mut script).unwrap();
-    let mut child = Command::new("dreadnaut")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("dreadnaut runs");
-    child.stdin.take().unwrap().write_all(&script).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    let at = text
-        .find("grpsize=")
-        .unwrap_or_else(|| panic!("no grpsize in dreadnaut output: {text}"));
-    text[at + 8..]
-        .split(|c: char| c == ';' || c.is_whitespace())
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-/// Whether dreadnaut's printed order matches ours (exactly when printed as
-/// an integer, to the printed precision otherwise).
-fn orders_agree(printed: &str, ours: &BigUint) -> bool {
-    if let Ok(exact) = printed.parse::<BigUint>() {
-        return &exact == ours;
-    }
-    // dreadnaut prints large orders as `m.mmmmmmmmmmmmeEEE`, often beyond
-    // f64's range (5.6e574 for a pooling layer of a 32x32 image), so compare
-    // base-10 logarithms: exponent exactly, mantissa to the digits printed.
-    let (mantissa, exponent) = printed
-        .split_once('e')
-        .map(|(m, e)| (m.parse::<f64>().unwrap(), e.parse::<i64>().unwrap()))
-        .unwrap_or_else(|| (printed.parse::<f64>().unwrap(), 0));
-    let theirs = exponent as f64 + mantissa.log10();
-    let digits = ours.to_string();
-    let head: f64 = format!("{}.{}", &digits[..1], &digits[1..digits.len().min(17)])
-        .parse()
-        .unwrap();
-    let ours_log = (digits.len() - 1) as f64 + head.log10();
-    (theirs - ours_log).abs() < 1e-9
+    dreadnaut_group_size(&script)
 }
 
 fn instances() -> Vec<Instance> {
@@ -142,7 +86,7 @@ fn random_subpattern(dense: &Tying, rng: &mut impl Rng) -> Tying {
     let mut colour = vec![-1i32; orbits];
     let mut next = 0;
     for c in colour.iter_mut() {
-        if rng.gen_bool(0.5) {
+        if rng.random_bool(0.5) {
             *c = next;
             next += 1;
         }
@@ -160,17 +104,17 @@ fn check_unseeded_and_dreadnaut(structure: &Structure, ours: &BigUint, what: &st
     assert_eq!(&unseeded, ours, "{what}: search without G");
     let theirs = dreadnaut_order(structure);
     assert!(
-        orders_agree(&theirs, ours),
+        dreadnaut_order_matches(&theirs, &ours.to_string()),
         "{what}: dreadnaut {theirs}, verifier {ours}"
     );
 }
 
 #[test]
 fn orders_agree_with_dreadnaut() {
-    if !dreadnaut_available() {
+    if !require_oracle(Oracle::Dreadnaut, "the nauty oracle test") {
         return;
     }
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261127);
+    let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(20261127);
     let mut checked = 0;
     for inst in instances() {
         let action = inst.action();
@@ -195,7 +139,7 @@ fn orders_agree_with_dreadnaut() {
 /// against the search without the twin reduction where that is quick.
 #[test]
 fn pooling_orders_agree_with_dreadnaut() {
-    if !dreadnaut_available() {
+    if !require_oracle(Oracle::Dreadnaut, "the nauty oracle test") {
         return;
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -229,7 +173,7 @@ fn pooling_orders_agree_with_dreadnaut() {
     );
     list.push(families::tensor(6, 2, 0).unwrap());
     list.push(families::tensor(5, 3, 0).unwrap());
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261128);
+    let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(20261128);
     let (mut checked, mut reduced) = (0, 0);
     for inst in list {
         let action = inst.action();
