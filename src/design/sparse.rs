@@ -102,7 +102,7 @@ fn pool(action: &JointAction) -> Vec<Perm> {
             pool.push(a.then(b));
         }
     }
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x5eed);
+    let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(0x5eed);
     for _ in 0..POOL_RANDOM {
         pool.push(action.chain().random_element(&mut rng));
     }
@@ -180,12 +180,12 @@ fn random_generating_set(
     degree: usize,
     pattern_size: &dyn Fn(&[Perm]) -> usize,
 ) -> Option<(Vec<usize>, u64)> {
-    use rand::Rng;
+    use rand::RngExt;
     let classes = &candidates.classes;
     let involutions: Vec<usize> = (0..classes.len())
         .filter(|&c| classes[c].len() == 1)
         .collect();
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x9e37);
+    let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(0x9e37);
     let elements_of = |chosen: &[usize]| -> Vec<Perm> {
         chosen
             .iter()
@@ -196,14 +196,14 @@ fn random_generating_set(
     for attempt in 0..RANDOM_TRIES {
         let mut chosen = Vec::new();
         if !involutions.is_empty() {
-            chosen.push(involutions[rng.gen_range(0..involutions.len())]);
+            chosen.push(involutions[rng.random_range(0..involutions.len())]);
         }
         if attempt % 2 == 1 && involutions.len() >= 2 {
             // Three involutions (size 3).
-            chosen.push(involutions[rng.gen_range(0..involutions.len())]);
-            chosen.push(involutions[rng.gen_range(0..involutions.len())]);
+            chosen.push(involutions[rng.random_range(0..involutions.len())]);
+            chosen.push(involutions[rng.random_range(0..involutions.len())]);
         } else {
-            chosen.push(rng.gen_range(0..classes.len()));
+            chosen.push(rng.random_range(0..classes.len()));
         }
         chosen.sort_unstable();
         chosen.dedup();
@@ -277,7 +277,7 @@ pub fn minimum_generating_set(
     if !candidates.listed {
         // Too large to list: look for a set of exactly the bound's size from
         // uniformly random elements and membership tests, never listing G.
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x5a17);
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(0x5a17);
         if let Some(h) =
             sized_generating_set(action, shape_bound, &pattern_size, &mut rng, settings.stop)
         {
@@ -405,7 +405,7 @@ fn sized_generating_set(
     action: &JointAction,
     size: u64,
     pattern_size: &dyn Fn(&[Perm]) -> usize,
-    rng: &mut rand_chacha::ChaCha8Rng,
+    rng: &mut rand::rngs::ChaCha8Rng,
     stop: &dyn Fn() -> bool,
 ) -> Option<Vec<Perm>> {
     let chain = action.chain();
@@ -413,7 +413,7 @@ fn sized_generating_set(
     let degree = chain.degree();
     let generates =
         |h: &[Perm]| StabilizerChain::with_order_bound(degree, h, &order).order() == order;
-    let involution = |rng: &mut rand_chacha::ChaCha8Rng| -> Option<Perm> {
+    let involution = |rng: &mut rand::rngs::ChaCha8Rng| -> Option<Perm> {
         let x = chain.random_element(rng);
         let o = x.order();
         if o.bit(0) {
@@ -643,7 +643,7 @@ mod tests {
     #[test]
     fn random_small_groups_match_brute_force() {
         use rand::seq::SliceRandom;
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(7);
         let mut checked = 0;
         for _ in 0..60 {
             let gens: Vec<Vec<usize>> = (0..2)

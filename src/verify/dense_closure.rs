@@ -170,7 +170,7 @@ mod tests {
             use rand::seq::SliceRandom;
             use rand::SeedableRng;
             let pairs = seeds.iter().map(|&s| {
-                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(s);
+                let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(s);
                 let mut a: Vec<usize> = (0..n).collect();
                 let mut b: Vec<usize> = (0..m).collect();
                 a.shuffle(&mut rng);

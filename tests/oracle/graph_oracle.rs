@@ -12,7 +12,7 @@ use crate::oracles::{dreadnaut_group_size, dreadnaut_order_matches, require_orac
 use num_bigint::BigUint;
 use paramshare::instance::families::{graph_instance, parse_edge_list};
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
 use std::collections::BTreeSet;
 
 /// A random graph on `base` vertices with `copies` duplicated vertices,
@@ -22,19 +22,19 @@ fn graph_with_twins(
     base: usize,
     copies: usize,
 ) -> (usize, Vec<(usize, usize)>) {
-    let density = rng.gen_range(0.15..0.6);
+    let density = rng.random_range(0.15..0.6);
     let mut adjacent: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); base];
-    let mut looped: Vec<bool> = (0..base).map(|_| rng.gen_bool(0.2)).collect();
+    let mut looped: Vec<bool> = (0..base).map(|_| rng.random_bool(0.2)).collect();
     for x in 0..base {
         for y in x + 1..base {
-            if rng.gen_bool(density) {
+            if rng.random_bool(density) {
                 adjacent[x].insert(y);
                 adjacent[y].insert(x);
             }
         }
     }
     for _ in 0..copies {
-        let x = rng.gen_range(0..adjacent.len());
+        let x = rng.random_range(0..adjacent.len());
         let new = adjacent.len();
         let neighbours = adjacent[x].clone();
         for &w in &neighbours {
@@ -42,7 +42,7 @@ fn graph_with_twins(
         }
         adjacent.push(neighbours);
         looped.push(looped[x]);
-        if rng.gen_bool(0.5) {
+        if rng.random_bool(0.5) {
             // closed twin
             adjacent[x].insert(new);
             adjacent[new].insert(x);
@@ -102,11 +102,11 @@ fn graph_instances_with_twins_have_dreadnauts_order() {
     if !require_oracle(Oracle::Dreadnaut, "the graph instance oracle test") {
         return;
     }
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(13);
+    let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(13);
     let mut with_classes = 0;
     for case in 0..80 {
-        let base = rng.gen_range(3..16);
-        let copies = rng.gen_range(1..12);
+        let base = rng.random_range(3..16);
+        let copies = rng.random_range(1..12);
         let (v, edges) = graph_with_twins(&mut rng, base, copies);
         let text: String = std::iter::once(format!("vertices {v}\n"))
             .chain(edges.iter().map(|(a, b)| format!("{a} {b}\n")))

@@ -11,9 +11,9 @@ use crate::oracles::{require_oracle, Oracle};
 use num_bigint::BigUint;
 use paramshare::group::{named, proved_order, StabilizerChain};
 use paramshare::perm::Perm;
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{RngExt, SeedableRng};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -39,10 +39,10 @@ fn perm(images: &[usize]) -> Perm {
 /// A random generator: fully random, random on a random subset of the
 /// points, or preserving blocks of a fixed size.
 fn random_generator(degree: usize, block: usize, rng: &mut ChaCha8Rng) -> Perm {
-    match rng.gen_range(0..3) {
+    match rng.random_range(0..3) {
         0 => perm(&shuffled(degree, rng)),
         1 => {
-            let size = rng.gen_range(1..=degree);
+            let size = rng.random_range(1..=degree);
             let support: Vec<usize> = shuffled(degree, rng).into_iter().take(size).collect();
             let mut moved = support.clone();
             moved.shuffle(rng);
@@ -72,10 +72,10 @@ fn random_cases(count: usize, seed: u64) -> Vec<Case> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..count)
         .map(|_| {
-            let degree = rng.gen_range(1..=12);
+            let degree = rng.random_range(1..=12);
             let divisors: Vec<usize> = (1..=degree).filter(|b| degree % b == 0).collect();
             let block = *divisors.choose(&mut rng).expect("1 divides every degree");
-            let generators = (0..rng.gen_range(0..=3))
+            let generators = (0..rng.random_range(0..=3))
                 .map(|_| random_generator(degree, block, &mut rng))
                 .collect::<Vec<_>>();
             let mut tests: Vec<Perm> = (0..4)
