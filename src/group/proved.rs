@@ -348,7 +348,7 @@ fn mod_inverse(a: i128, m: i128) -> i128 {
 mod tests {
     use super::*;
     use crate::group::named;
-    use rand::{Rng, SeedableRng};
+    use rand::{Rng, RngExt, SeedableRng};
 
     fn chain_order(degree: usize, gens: &[Perm]) -> BigUint {
         StabilizerChain::new(degree, gens).order()
@@ -442,19 +442,19 @@ mod tests {
         // planted shapes: a transposition with a cycle through it, classes
         // permuted by a third generator, metacyclic pairs (r, r^k s-like),
         // random pairs, and all of them conjugated by a random relabelling
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(17);
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(17);
         let mut proved = 0;
         for case in 0..400 {
-            let n = rng.gen_range(3..11);
+            let n = rng.random_range(3..11);
             let mut gens: Vec<Perm> = Vec::new();
             match case % 4 {
                 0 => {
-                    let len = rng.gen_range(2..=n);
+                    let len = rng.random_range(2..=n);
                     let cycle: Vec<usize> = (0..n)
                         .map(|x| if x < len { (x + 1) % len } else { x })
                         .collect();
                     gens.push(Perm::from_images(&cycle).unwrap());
-                    let (a, b) = (rng.gen_range(0..n), rng.gen_range(0..n));
+                    let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
                     if a != b {
                         gens.push(Perm::parse_cycles(&format!("({a} {b})"), n).unwrap());
                     }
@@ -469,16 +469,16 @@ mod tests {
                     if k >= 2 {
                         gens.push(Perm::parse_cycles("(0 1)", n).unwrap());
                     }
-                    if rng.gen_bool(0.5) && k >= 2 {
+                    if rng.random_bool(0.5) && k >= 2 {
                         gens.push(Perm::parse_cycles(&format!("({k} {})", k + 1), n).unwrap());
                     }
                 }
                 2 => {
                     let r = random_perm(&mut rng, n);
-                    let k = rng.gen_range(1..5);
+                    let k = rng.random_range(1..5);
                     // s with s r s^-1 = r^k when r^k is conjugate to r by s:
                     // take s a random power-like element or a random perm
-                    let s = if rng.gen_bool(0.5) {
+                    let s = if rng.random_bool(0.5) {
                         r.pow(k)
                     } else {
                         random_perm(&mut rng, n)
@@ -491,7 +491,7 @@ mod tests {
                     let rotation: Vec<usize> = (0..n).map(|i| (i + 1) % n).collect();
                     gens.push(Perm::from_images(&rotation).unwrap());
                     gens.push(Perm::from_images(&reflection).unwrap());
-                    if rng.gen_bool(0.3) {
+                    if rng.random_bool(0.3) {
                         gens.push(random_perm(&mut rng, n));
                     }
                 }

@@ -203,14 +203,14 @@ fn shaped_cases(count: usize, seed: u64) -> Vec<Case> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..count)
         .map(|k| {
-            let degree = rng.gen_range(3..=12);
+            let degree = rng.random_range(3..=12);
             let mut generators = Vec::new();
             let line = |f: &dyn Fn(usize) -> usize| perm(&(0..degree).map(f).collect::<Vec<_>>());
             match k % 4 {
                 0 => {
-                    let len = rng.gen_range(2..=degree);
+                    let len = rng.random_range(2..=degree);
                     generators.push(line(&|x| if x < len { (x + 1) % len } else { x }));
-                    let (a, b) = (rng.gen_range(0..degree), rng.gen_range(0..degree));
+                    let (a, b) = (rng.random_range(0..degree), rng.random_range(0..degree));
                     if a != b {
                         generators.push(Perm::parse_cycles(&format!("({a} {b})"), degree).unwrap());
                     }
@@ -225,21 +225,21 @@ fn shaped_cases(count: usize, seed: u64) -> Vec<Case> {
                         }
                     }));
                     generators.push(Perm::parse_cycles("(0 1)", degree).unwrap());
-                    if rng.gen_bool(0.5) {
+                    if rng.random_bool(0.5) {
                         generators.push(line(&|x| if x < half { (x + 1) % half } else { x }));
                     }
                 }
                 2 => {
                     generators.push(line(&|x| (x + 1) % degree));
                     generators.push(line(&|x| (degree - x) % degree));
-                    if rng.gen_bool(0.3) {
+                    if rng.random_bool(0.3) {
                         generators.push(random_generator(degree, 1, &mut rng));
                     }
                 }
                 _ => {
                     let r = perm(&shuffled(degree, &mut rng));
-                    let s = if rng.gen_bool(0.5) {
-                        r.pow(rng.gen_range(2..6))
+                    let s = if rng.random_bool(0.5) {
+                        r.pow(rng.random_range(2..6))
                     } else {
                         perm(&shuffled(degree, &mut rng))
                     };
