@@ -256,7 +256,7 @@ fn twin_classes(v: usize, neighbours: &Neighbours, has_loop: &[bool]) -> Vec<(Ve
 ///
 /// Twin vertices are handled as classes, not searched (the reduction by
 /// structurally equivalent vertices, as in [`crate::verify::Twins`] for
-/// bipartite structures). With the classes of [`twin_classes`], every
+/// bipartite structures). With the classes of `twin_classes`, every
 /// automorphism maps classes onto classes of the same size, kind (open or
 /// closed) and loop status; the quotient Q has one vertex per class,
 /// coloured by those, and an edge between two classes when their members
