@@ -245,10 +245,17 @@ pub fn repair_and_thin(
             Err(OracleError::Stopped) => return Ok(None),
             Err(e) => return Err(e.into()),
         };
-        let moved: Vec<Vec<u32>> = witnesses
-            .iter()
-            .map(|pi| moved_orbits(pi, orbits))
-            .collect();
+        // One witness's moved orbits cost |its support| x the other side
+        // (8 million lookups for a component swap on a 64 x 64 image), and
+        // a round can hold 64 witnesses: poll the stop between them (D4 on
+        // 64 x 64 with --time-limit 5 spent 3 s past the limit here).
+        let mut moved: Vec<Vec<u32>> = Vec::with_capacity(witnesses.len());
+        for pi in &witnesses {
+            if stop() {
+                return Ok(None);
+            }
+            moved.push(moved_orbits(pi, orbits));
+        }
         let mut votes = vec![0u64; k];
         for o in moved.iter().flatten() {
             votes[*o as usize] += 1;
@@ -643,6 +650,10 @@ impl Refutable for ExactPatterns<'_> {
         let images_each = (CUT_IMAGE_BUDGET / witnesses.len()).max(1);
         let mut cuts = Vec::new();
         for pi in witnesses {
+            if (self.stop)() {
+                // The loop stops after this call; the cuts so far are valid.
+                break;
+            }
             let moved = moved_orbits(pi, self.orbits);
             if moved.iter().any(|&o| chosen[o as usize]) {
                 return Err(SearchError::Inconsistent(format!(

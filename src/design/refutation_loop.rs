@@ -122,7 +122,9 @@ pub trait Refutable {
     fn check(&mut self, chosen: &[bool]) -> Result<Verdict<Self::Refutation>, SearchError>;
 
     /// The clauses `refutation` proves every acceptable assignment
-    /// satisfies; at least one must be false under `chosen` (the loop checks).
+    /// satisfies; at least one must be false under `chosen` (the loop
+    /// checks), unless the stop condition turned true while they were
+    /// computed: then any valid prefix may be returned, and the loop stops.
     fn cuts(
         &mut self,
         chosen: &[bool],
@@ -352,6 +354,9 @@ impl<'a, P: Clone + Display> RefutationLoop<'a, P> {
                 self.offer_incumbent(chosen, cost);
             }
             let cuts = problem.cuts(&proposal.chosen, &refutation)?;
+            if (self.stop)() {
+                return Ok(self.stopped());
+            }
             let falsified = |clause: &Vec<Lit>| {
                 clause
                     .iter()
@@ -508,6 +513,35 @@ mod tests {
         let certificate = ending.certificate(ending.best.as_ref().unwrap().1);
         assert_eq!((certificate.cost, certificate.lower_bound), (2, 0));
         assert!(!certificate.optimal());
+    }
+
+    /// A stop that turns true while the cuts are computed ends the loop
+    /// there, with the incumbent, even when the cuts returned are empty.
+    #[test]
+    fn a_stop_during_the_cuts_ends_the_loop_with_the_incumbent() {
+        struct StopsItself<'f>(&'f std::cell::Cell<bool>);
+        impl Refutable for StopsItself<'_> {
+            type Refutation = ();
+            fn check(&mut self, _: &[bool]) -> Result<Verdict<()>, SearchError> {
+                Ok(Verdict::Refuted(()))
+            }
+            fn cuts(&mut self, _: &[bool], _: &()) -> Result<Vec<Vec<Lit>>, SearchError> {
+                self.0.set(true);
+                Ok(Vec::new())
+            }
+            fn infeasible(&self) -> SearchError {
+                SearchError::Inconsistent("none".into())
+            }
+        }
+        let flag = std::cell::Cell::new(false);
+        let stop = || flag.get();
+        let mut ignore = |_: &SearchProgress| {};
+        let mut search = planted_loop(SolverKind::Sat, &stop, &mut ignore);
+        search.offer_incumbent(vec![false, false, false, true], 8);
+        let ending = search.run(&mut StopsItself(&flag)).unwrap();
+        assert_eq!(ending.best, Some((vec![false, false, false, true], 8)));
+        assert_eq!(ending.progress.iterations, 1);
+        assert!(!ending.certificate(8).optimal());
     }
 
     /// A refutation that does not cut off its proposal would loop forever: an error instead.
