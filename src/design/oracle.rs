@@ -120,7 +120,7 @@ impl<'a> VerifierOracle<'a> {
         let witnesses: Vec<Perm> = aut
             .found()
             .iter()
-            .filter(|g| !self.target.chain().contains(g))
+            .filter(|g| !self.target.contains(g))
             .cloned()
             .collect();
         if witnesses.is_empty() {
@@ -202,7 +202,7 @@ pub fn component_swaps(structure: &Structure, target: &JointAction) -> Vec<Perm>
                 images[v] = inverse.apply(v) as u32;
             }
             let swap = Perm::from_images_unchecked(images);
-            if !target.chain().contains(&swap) {
+            if !target.contains(&swap) {
                 swaps.push(swap);
                 if swaps.len() >= MAX_QUICK_WITNESSES {
                     return swaps;
@@ -238,7 +238,7 @@ pub fn twin_swaps(structure: &Structure, target: &JointAction) -> Vec<Perm> {
             images.swap(a as usize, b as usize);
             Perm::from_images_unchecked(images)
         })
-        .filter(|swap| !target.chain().contains(swap))
+        .filter(|swap| !target.contains(swap))
         .collect()
 }
 
