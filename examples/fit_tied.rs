@@ -9,7 +9,7 @@
 use paramshare::design::{design_layer, DesignOptions, Method};
 use paramshare::instance::Instance;
 use paramshare::tied::TiedLinear;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 
 fn target(x: &[f64]) -> Vec<f64> {
     let s: f64 = x.iter().sum();
@@ -46,12 +46,14 @@ fn main() {
         layer.group_order
     );
 
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(7);
     let (batch, n) = (32, tied.input_size());
     let rate = 0.02;
     let mut loss = f64::INFINITY;
     for step in 0..500 {
-        let x: Vec<f64> = (0..batch * n).map(|_| rng.gen_range(-1.0..1.0)).collect();
+        let x: Vec<f64> = (0..batch * n)
+            .map(|_| rng.random_range(-1.0..1.0))
+            .collect();
         let y = tied
             .forward_batch(&x, batch)
             .expect("x has batch * N entries");
@@ -80,7 +82,7 @@ fn main() {
     // equivariance: W (g . x) = g . (W x) for every generator g
     let mut worst: f64 = 0.0;
     for _ in 0..20 {
-        let x: Vec<f64> = (0..n).map(|_| rng.gen_range(-1.0..1.0)).collect();
+        let x: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..1.0)).collect();
         for g in &layer.generators {
             let lhs = tied.forward(&act(g.input.images(), &x)).expect("length N");
             let rhs = act(g.output.images(), &tied.forward(&x).expect("length N"));

@@ -72,7 +72,7 @@ fn main() {
                 } else if found.optimal {
                     // Mean verifier time over random subsets of the optimum's size.
                     let size = found.chosen.iter().filter(|&&c| c).count();
-                    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+                    let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(1);
                     let mut ids: Vec<usize> = (0..orbits.count()).collect();
                     let samples = 20;
                     let start = Instant::now();

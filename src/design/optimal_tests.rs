@@ -2,6 +2,7 @@ use super::*;
 use crate::action::GeneratorPair;
 use crate::design::connectivity::connectivity_lower_bound;
 use crate::design::oracle::BruteForceOracle;
+use crate::solve::SolverKind;
 use proptest::prelude::*;
 
 fn perm(images: &[usize]) -> Perm {
@@ -194,7 +195,7 @@ proptest! {
         use rand::SeedableRng;
         let relabel = |seed: u64| {
             let mut p: Vec<usize> = (0..n).collect();
-            p.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+            p.shuffle(&mut rand::rngs::ChaCha8Rng::seed_from_u64(seed));
             perm(&p)
         };
         let shift = perm(&(0..n).map(|i| (i + 1) % n).collect::<Vec<_>>());
@@ -223,7 +224,7 @@ proptest! {
     ) {
         use rand::seq::SliceRandom;
         use rand::SeedableRng;
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(seed);
         let mut shuffled = |k: usize| {
             let mut p: Vec<usize> = (0..k).collect();
             p.shuffle(&mut rng);
@@ -260,7 +261,7 @@ proptest! {
         use rand::seq::SliceRandom;
         use rand::SeedableRng;
         let pairs = seeds.iter().map(|&s| {
-            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(s);
+            let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(s);
             let mut a: Vec<usize> = (0..n).collect();
             let mut b: Vec<usize> = (0..m).collect();
             a.shuffle(&mut rng);
@@ -335,7 +336,7 @@ proptest! {
         use rand::seq::SliceRandom;
         use rand::SeedableRng;
         let mut sigma: Vec<usize> = (0..m).collect();
-        sigma.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+        sigma.shuffle(&mut rand::rngs::ChaCha8Rng::seed_from_u64(seed));
         let sigma = perm(&sigma);
         let o = sigma.order().to_u64_digits().first().copied().unwrap_or(1) as usize;
         let g = num_integer::gcd(o, k);

@@ -119,7 +119,7 @@ impl<'a> VerifierOracle<'a> {
         // JointAction::closure_of_dense).
         let known = Arc::clone(self.known.get_or_init(|| {
             let generators = self.target.joint_generators().to_vec();
-            let chain = self.target.has_chain().then(|| self.target.chain().clone());
+            let chain = (!self.target.chain_deferred()).then(|| self.target.chain().clone());
             Arc::new((generators, chain))
         }));
         let run = move || match &known.1 {

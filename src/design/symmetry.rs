@@ -210,7 +210,7 @@ pub fn normalizing_symmetries(target: &JointAction) -> PointSymmetries {
         generators: Vec::new(),
         by_orbit: vec![Vec::new(); side_orbits.len()],
     };
-    if !target.has_chain() || target.chain().depth() > MAX_CHAIN_DEPTH {
+    if target.chain_deferred() || target.chain().depth() > MAX_CHAIN_DEPTH {
         // A point stabiliser per orbit copies the chain's lower levels: for
         // the closure of a pooling layer (a product of a hundred symmetric
         // groups, ~1000 levels) that took minutes. The symmetries only speed

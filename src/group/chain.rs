@@ -45,8 +45,8 @@
 
 use crate::perm::Perm;
 use num_bigint::BigUint;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 
 const NOT_IN_ORBIT: u32 = u32::MAX;
 const ROOT: u32 = u32::MAX - 1;
@@ -301,14 +301,14 @@ impl ProductReplacement {
 
     fn next(&mut self, rng: &mut ChaCha8Rng) -> Perm {
         let n = self.slots.len();
-        let i = rng.gen_range(0..n);
-        let j = (i + rng.gen_range(1..n)) % n;
-        let factor = if rng.gen::<bool>() {
+        let i = rng.random_range(0..n);
+        let j = (i + rng.random_range(1..n)) % n;
+        let factor = if rng.random::<bool>() {
             self.slots[j].clone()
         } else {
             self.slots[j].inverse()
         };
-        self.slots[i] = if rng.gen::<bool>() {
+        self.slots[i] = if rng.random::<bool>() {
             self.slots[i].then(&factor)
         } else {
             factor.then(&self.slots[i])
@@ -850,7 +850,7 @@ impl StabilizerChain {
     pub fn random_element(&self, rng: &mut impl rand::Rng) -> Perm {
         let mut g = Perm::identity(self.degree);
         for lev in self.levels.iter().rev() {
-            let x = lev.orbit[rng.gen_range(0..lev.orbit.len())];
+            let x = lev.orbit[rng.random_range(0..lev.orbit.len())];
             g = g.then(&lev.rep(x));
         }
         g
@@ -989,7 +989,7 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let mut gens = Vec::new();
         while gens.len() < 200 {
-            let (a, b) = (rng.gen_range(0..7), rng.gen_range(0..7));
+            let (a, b) = (rng.random_range(0..7), rng.random_range(0..7));
             if a != b {
                 gens.push(cyc(&format!("({a} {b})"), 7));
             }

@@ -12,16 +12,18 @@
 //! ```
 //!
 //! Edges are undirected; a repeated edge counts once; `u u` is a loop.
-//! The group is computed by the verifier's search with no known group, on
-//! the structure with N = M = V, colour 0 on the diagonal (colour 2 where a
-//! vertex has a loop) and colour 1 on adjacent pairs: its automorphisms are
-//! exactly the graph's, applied to inputs and outputs alike.
+//! Twin vertices (equal neighbourhoods) are grouped into classes, each
+//! contributing its symmetric group; the rest of the group is computed by
+//! the verifier's search with no known group on the quotient by the
+//! classes, as a structure with N = M = classes, a colour per class kind on
+//! the diagonal and colour 1 on adjacent pairs, whose automorphisms are
+//! exactly the quotient graph's, applied to inputs and outputs alike (see
+//! [`graph_instance`]).
 
 use super::{Channels, Instance};
 use crate::action::GeneratorPair;
 use crate::perm::Perm;
 use crate::verify::Structure;
-use std::collections::BTreeSet;
 
 /// A simple undirected graph read from an edge list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,7 +48,7 @@ pub const MAX_VERTICES: usize = 1 << 22;
 /// Parses the edge-list format described in this module's documentation.
 pub fn parse_edge_list(text: &str) -> Result<GraphEdges, EdgeListError> {
     let mut declared: Option<usize> = None;
-    let mut edges = BTreeSet::new();
+    let mut edges = Vec::new();
     let mut largest: Option<usize> = None;
     for (k, raw) in text.lines().enumerate() {
         let line = k + 1;
@@ -95,7 +97,7 @@ pub fn parse_edge_list(text: &str) -> Result<GraphEdges, EdgeListError> {
         }
         let (u, v) = (number(tokens[0])?, number(tokens[1])?);
         largest = largest.max(Some(u.max(v)));
-        edges.insert((u.min(v), u.max(v)));
+        edges.push((u.min(v), u.max(v)));
     }
     let vertices = match (declared, largest) {
         (Some(d), Some(l)) if l >= d => {
@@ -108,56 +110,214 @@ pub fn parse_edge_list(text: &str) -> Result<GraphEdges, EdgeListError> {
         (None, Some(l)) => l + 1,
         (None, None) => 0,
     };
-    Ok(GraphEdges {
-        vertices,
-        edges: edges.into_iter().collect(),
-    })
+    // a sort, not a tree: K_3000's 4.5 million edges
+    edges.sort_unstable();
+    edges.dedup();
+    Ok(GraphEdges { vertices, edges })
+}
+
+/// A 64-bit mix of a vertex number (splitmix64's finaliser), summed over a
+/// neighbourhood so that the hash of N[v] is the hash of N(v) plus v's own.
+fn mix(x: usize) -> u64 {
+    let mut z = (x as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The neighbour lists of a graph without its loops, sorted (CSR: the
+/// neighbours of `x` are `list[start[x]..start[x + 1]]`).
+struct Neighbours {
+    start: Vec<usize>,
+    list: Vec<u32>,
+}
+
+impl Neighbours {
+    fn of(graph: &GraphEdges) -> Neighbours {
+        let v = graph.vertices;
+        let mut start = vec![0usize; v + 1];
+        for &(a, b) in graph.edges.iter().filter(|e| e.0 != e.1) {
+            start[a + 1] += 1;
+            start[b + 1] += 1;
+        }
+        for x in 0..v {
+            start[x + 1] += start[x];
+        }
+        let mut fill = start.clone();
+        let mut list = vec![0u32; start[v]];
+        // edges are sorted (u < v), so every list is filled in increasing
+        // order: the (b, x) with b < x first, by b, then the (x, c), by c
+        for &(a, b) in graph.edges.iter().filter(|e| e.0 != e.1) {
+            list[fill[a]] = b as u32;
+            fill[a] += 1;
+            list[fill[b]] = a as u32;
+            fill[b] += 1;
+        }
+        Neighbours { start, list }
+    }
+
+    fn of_vertex(&self, x: usize) -> &[u32] {
+        &self.list[self.start[x]..self.start[x + 1]]
+    }
+}
+
+/// Whether N[u] = N[v], given the sorted open neighbourhoods `nu` of `u`
+/// and `nv` of `v` (each merged with its own vertex).
+fn closed_equal(u: u32, nu: &[u32], v: u32, nv: &[u32]) -> bool {
+    if nu.len() != nv.len() {
+        return false;
+    }
+    fn with(own: u32, list: &[u32]) -> impl Iterator<Item = u32> + '_ {
+        let at = list.partition_point(|&w| w < own);
+        list[..at]
+            .iter()
+            .copied()
+            .chain(std::iter::once(own))
+            .chain(list[at..].iter().copied())
+    }
+    with(u, nu).eq(with(v, nv))
+}
+
+/// The twin classes of a graph: the classes of the equivalence "the
+/// transposition (u v) is an automorphism", which holds exactly when u and
+/// v have the same loop status and either N(u) = N(v) (open twins, never
+/// adjacent) or N[u] = N[v] (closed twins, adjacent). A class is all open
+/// or all closed: if u, v were open twins and v, w closed ones, w would be
+/// a neighbour of v hence of u, so u a neighbour of w hence of v, which
+/// open twins are not. Each class is sorted; classes come by least member
+/// and every vertex is in one (most in a class of its own).
+fn twin_classes(v: usize, neighbours: &Neighbours, has_loop: &[bool]) -> Vec<(Vec<usize>, bool)> {
+    let open_hash: Vec<u64> = (0..v)
+        .map(|x| {
+            neighbours
+                .of_vertex(x)
+                .iter()
+                .fold(0u64, |h, &w| h.wrapping_add(mix(w as usize)))
+        })
+        .collect();
+    let mut class_of = vec![usize::MAX; v];
+    let mut classes: Vec<(Vec<usize>, bool)> = Vec::new();
+    for closed in [false, true] {
+        // candidates: equal (hash, loop); confirmed by comparing the lists,
+        // so a hash collision never merges vertices that are not twins
+        let mut keyed: Vec<(u64, bool, usize)> = (0..v)
+            .filter(|&x| class_of[x] == usize::MAX)
+            .map(|x| {
+                let h = if closed {
+                    open_hash[x].wrapping_add(mix(x))
+                } else {
+                    open_hash[x]
+                };
+                (h, has_loop[x], x)
+            })
+            .collect();
+        keyed.sort_unstable();
+        let same = |x: usize, y: usize| {
+            let (nx, ny) = (neighbours.of_vertex(x), neighbours.of_vertex(y));
+            if closed {
+                closed_equal(x as u32, nx, y as u32, ny)
+            } else {
+                nx == ny
+            }
+        };
+        for run in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            if run.len() < 2 {
+                continue;
+            }
+            let mut found: Vec<Vec<usize>> = Vec::new();
+            for &(_, _, x) in run {
+                match found.iter_mut().find(|c| same(c[0], x)) {
+                    Some(c) => c.push(x),
+                    None => found.push(vec![x]),
+                }
+            }
+            for class in found.into_iter().filter(|c| c.len() >= 2) {
+                for &x in &class {
+                    class_of[x] = classes.len();
+                }
+                classes.push((class, closed));
+            }
+        }
+    }
+    for (x, &k) in class_of.iter().enumerate() {
+        if k == usize::MAX {
+            classes.push((vec![x], false));
+        }
+    }
+    for (class, _) in &mut classes {
+        class.sort_unstable();
+    }
+    classes.sort_unstable_by_key(|(class, _)| class[0]);
+    classes
 }
 
 /// The instance of a graph convolution layer on `graph`: generators of the
 /// graph's automorphism group acting on inputs and outputs alike.
 ///
-/// Vertices without edges to others are handled as classes, not searched:
-/// such a vertex can only map to another one with the same loop status, and
-/// any permutation of those is an automorphism, so Aut(G) = Aut(rest) x
-/// Sym(isolated) x Sym(isolated with a loop). Each class adds a
-/// transposition and a cycle of its members. The verifier's search then
-/// runs on the other vertices only; on all V it built a V x V structure
-/// (an empty graph on 3000 vertices took over a minute, the single edge
-/// `0 10000` over a minute and 2 GB).
+/// Twin vertices are handled as classes, not searched (the reduction by
+/// structurally equivalent vertices, as in [`crate::verify::Twins`] for
+/// bipartite structures). With the classes of `twin_classes`, every
+/// automorphism maps classes onto classes of the same size, kind (open or
+/// closed) and loop status; the quotient Q has one vertex per class,
+/// coloured by those, and an edge between two classes when their members
+/// are adjacent (all of them are, or none). Then
+///
+/// ```text
+/// Aut(graph) = Aut(Q) ⋉ (Sym(C_1) x ... x Sym(C_r)),  |Aut| = |Aut(Q)| * |C_1|! * ... * |C_r|!
+/// ```
+///
+/// (the kernel of the action on classes is the product of the symmetric
+/// groups: every permutation inside a class is a product of automorphic
+/// transpositions; an automorphism of Q lifts by mapping a class's members,
+/// in increasing order, onto its image's). The generators are Aut(Q)'s,
+/// lifted, and a transposition and a cycle of each class. The verifier's
+/// search runs on Q only: an empty graph on 3000 vertices, K_{1500,1500},
+/// a star or a complete graph has a quotient of one or two vertices (on all
+/// V vertices the search built a V x V structure: the empty graph on 3000
+/// vertices took over a minute, the single edge `0 10000` over a minute and
+/// 2 GB).
 pub fn graph_instance(graph: &GraphEdges) -> Instance {
     let v = graph.vertices;
     let mut has_loop = vec![false; v];
-    let mut degree = vec![0usize; v];
     for &(a, b) in &graph.edges {
         if a == b {
             has_loop[a] = true;
-        } else {
-            degree[a] += 1;
-            degree[b] += 1;
         }
     }
-    let core: Vec<usize> = (0..v).filter(|&x| degree[x] > 0).collect();
-    let classes: [Vec<usize>; 2] = [false, true].map(|looped| {
-        (0..v)
-            .filter(|&x| degree[x] == 0 && has_loop[x] == looped)
-            .collect()
-    });
-    let mut at = vec![usize::MAX; v];
-    for (i, &x) in core.iter().enumerate() {
-        at[x] = i;
+    let neighbours = Neighbours::of(graph);
+    let classes = twin_classes(v, &neighbours, &has_loop);
+    let mut class_of = vec![0usize; v];
+    for (k, (class, _)) in classes.iter().enumerate() {
+        for &x in class {
+            class_of[x] = k;
+        }
     }
-    let c = core.len();
-    let mut coloured: Vec<(usize, usize, u32)> = core
+    // a class's colour on Q's diagonal: its size, kind and loop status
+    // (numbered from 2 in sorted order; colour 1 marks Q's edges)
+    let kind = |(class, closed): &(Vec<usize>, bool)| (class.len(), *closed, has_loop[class[0]]);
+    let mut kinds: Vec<(usize, bool, bool)> = classes.iter().map(kind).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let q = classes.len();
+    let mut coloured: Vec<(usize, usize, u32)> = classes
         .iter()
         .enumerate()
-        .map(|(i, &x)| (i, i, if has_loop[x] { 2 } else { 0 }))
+        .map(|(k, c)| {
+            // `kinds` holds every class's kind
+            let colour = kinds.binary_search(&kind(c)).expect("a listed kind");
+            (k, k, 2 + colour as u32)
+        })
         .collect();
-    for &(a, b) in graph.edges.iter().filter(|e| e.0 != e.1) {
-        coloured.push((at[a], at[b], 1));
-        coloured.push((at[b], at[a], 1));
+    for (k, (class, _)) in classes.iter().enumerate() {
+        // members of one class have the same neighbours outside it
+        for &w in neighbours.of_vertex(class[0]) {
+            let other = class_of[w as usize];
+            if other != k {
+                coloured.push((k, other, 1));
+            }
+        }
     }
-    let structure = Structure::from_edges(c, c, &coloured);
+    let structure = Structure::from_edges(q, q, &coloured);
     let aut = crate::verify::automorphisms(&structure, &[])
         // there are no known generators to reject
         .expect("no known generators");
@@ -165,16 +325,20 @@ pub fn graph_instance(graph: &GraphEdges) -> Instance {
         .generators
         .iter()
         .map(|g| {
-            // the diagonal colour forces the same permutation on both
-            // sides, so its input half is the vertex permutation
+            // the diagonal colours force the same permutation on both
+            // sides, so its input half is the class permutation; classes
+            // map onto classes of their size, member by member
             let mut images: Vec<usize> = (0..v).collect();
-            for (i, &x) in core.iter().enumerate() {
-                images[x] = core[g.apply(i)];
+            for (k, (class, _)) in classes.iter().enumerate() {
+                let (image, _) = &classes[g.apply(k)];
+                for (&x, &y) in class.iter().zip(image) {
+                    images[x] = y;
+                }
             }
             images
         })
         .collect();
-    for class in classes.iter().filter(|class| class.len() >= 2) {
+    for (class, _) in classes.iter().filter(|(class, _)| class.len() >= 2) {
         let mut swap: Vec<usize> = (0..v).collect();
         swap.swap(class[0], class[1]);
         perms.push(swap);
@@ -197,15 +361,7 @@ pub fn graph_instance(graph: &GraphEdges) -> Instance {
             }
         })
         .collect();
-    let mut factors: Vec<String> = classes
-        .iter()
-        .filter(|class| class.len() >= 2)
-        .map(|class| format!("{}!", class.len()))
-        .collect();
-    if factors.is_empty() || aut.order != 1u32.into() {
-        factors.insert(0, aut.order.to_string());
-    }
-    let order = factors.join(" x ");
+    let order = order_text(&aut.order, &classes);
     Instance {
         name: "graph".into(),
         description: format!(
@@ -219,10 +375,34 @@ pub fn graph_instance(graph: &GraphEdges) -> Instance {
     }
 }
 
+/// `|Aut(Q)| x k! x ...` with the class sizes largest first and a repeated
+/// factor written once with a power (`2!^40`); `|Aut(Q)|` left out when it
+/// is 1 and there are classes.
+fn order_text(quotient_order: &num_bigint::BigUint, classes: &[(Vec<usize>, bool)]) -> String {
+    let mut sizes: Vec<usize> = classes
+        .iter()
+        .map(|(c, _)| c.len())
+        .filter(|&k| k >= 2)
+        .collect();
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    let mut factors: Vec<String> = sizes
+        .chunk_by(|a, b| a == b)
+        .map(|run| match run.len() {
+            1 => format!("{}!", run[0]),
+            m => format!("{}!^{m}", run[0]),
+        })
+        .collect();
+    if factors.is_empty() || *quotient_order != 1u32.into() {
+        factors.insert(0, quotient_order.to_string());
+    }
+    factors.join(" x ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use num_bigint::BigUint;
+    use std::collections::BTreeSet;
 
     /// |Aut| by the verifier's search over every vertex (the method the
     /// classes replace), for comparison.
@@ -261,12 +441,79 @@ mod tests {
                 assert_eq!(g.input, g.output);
             }
         }
-        // 10001 vertices, one edge: two small generators of Sym(9999), one swap
+        // 10001 vertices, one edge: two small generators of Sym(9999), and
+        // the edge's ends are closed twins: one swap
         let graph = parse_edge_list("0 10000\n").unwrap();
         let inst = graph_instance(&graph);
         assert_eq!(inst.generators.len(), 3);
         assert!(
-            inst.description.contains("order 2 x 9999!"),
+            inst.description.contains("order 9999! x 2!"),
+            "{}",
+            inst.description
+        );
+    }
+
+    /// The edge list of the complete bipartite graph K_{a,b}.
+    fn complete_bipartite(a: usize, b: usize) -> String {
+        (0..a)
+            .flat_map(|x| (a..a + b).map(move |y| format!("{x} {y}\n")))
+            .collect()
+    }
+
+    #[test]
+    fn twin_classes_match_a_full_search_and_the_generators_are_automorphisms() {
+        let complete = |n: usize| -> String {
+            (0..n)
+                .flat_map(|x| (x + 1..n).map(move |y| format!("{x} {y}\n")))
+                .collect()
+        };
+        let star: String = (1..7).map(|x| format!("0 {x}\n")).collect();
+        for text in [
+            complete_bipartite(3, 4),
+            complete_bipartite(3, 3),
+            star,
+            complete(5),
+            // K_5 with loops on three vertices: two closed classes
+            format!("{}0 0\n1 1\n2 2\n", complete(5)),
+            // path 0-1-2: the ends are open twins
+            "0 1\n1 2\n".to_string(),
+            // complete tripartite K_{2,2,3}: three open classes, Aut(Q) = 2
+            "0 2\n0 3\n1 2\n1 3\n0 4\n0 5\n0 6\n1 4\n1 5\n1 6\n2 4\n2 5\n2 6\n3 4\n3 5\n3 6\n"
+                .to_string(),
+            // two triangles joined at a vertex, and an isolated looped pair
+            "vertices 7\n0 1\n1 2\n2 0\n0 3\n3 4\n4 0\n5 5\n6 6\n".to_string(),
+            // the 4-cycle: opposite vertices are open twins
+            "0 1\n1 2\n2 3\n3 0\n".to_string(),
+        ] {
+            let graph = parse_edge_list(&text).unwrap();
+            let inst = graph_instance(&graph);
+            assert_eq!(inst.action().order(), searched_order(&graph), "{text:?}");
+            let edges: BTreeSet<(usize, usize)> = graph.edges.iter().copied().collect();
+            for g in &inst.generators {
+                assert_eq!(g.input, g.output);
+                for &(a, b) in &graph.edges {
+                    let (x, y) = (g.input.apply(a), g.input.apply(b));
+                    assert!(edges.contains(&(x.min(y), x.max(y))), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn big_twin_classes_need_only_a_few_generators() {
+        let inst = graph_instance(&parse_edge_list(&complete_bipartite(1500, 1500)).unwrap());
+        // the two sides swapped, and a swap and a cycle of each side
+        assert_eq!(inst.generators.len(), 5);
+        assert!(
+            inst.description.contains("order 2 x 1500!^2"),
+            "{}",
+            inst.description
+        );
+        let star: String = (1..=5000).map(|x| format!("0 {x}\n")).collect();
+        let inst = graph_instance(&parse_edge_list(&star).unwrap());
+        assert_eq!(inst.generators.len(), 2);
+        assert!(
+            inst.description.contains("order 5000!"),
             "{}",
             inst.description
         );

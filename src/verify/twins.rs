@@ -59,13 +59,10 @@ fn list_hash(list: &[(u32, u32)]) -> u64 {
 /// Items are grouped by their fingerprints `prints` (equal items must have
 /// equal prints: sorting, no hashing of whole lines) and compared exactly
 /// with `same` within a group, so a collision costs time, never a wrong
-/// class. Both twin finders use it: [`Twins::find`] on a structure's
-/// neighbour lists, and the search's quick exactness check on the rows and
-/// columns of a tying matrix (`design::oracle::twin_swaps`).
-pub(crate) fn classes_of_equal(
-    prints: &[u64],
-    same: impl Fn(usize, usize) -> bool,
-) -> Vec<Vec<u32>> {
+/// class. [`Twins::find`] runs it on each side's neighbour lists; the
+/// search's quick exactness check (`design::oracle::twin_swaps`) reads its
+/// twins from [`Twins`], so there is one twin finder.
+fn classes_of_equal(prints: &[u64], same: impl Fn(usize, usize) -> bool) -> Vec<Vec<u32>> {
     let mut order: Vec<u32> = (0..prints.len() as u32).collect();
     order.sort_unstable_by_key(|&i| (prints[i as usize], i));
     let mut classes: Vec<Vec<u32>> = Vec::new();

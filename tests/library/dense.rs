@@ -274,7 +274,7 @@ fn side_action(choice: usize) -> SideAction {
 fn disguise(mut instance: Instance, seed: u64) -> Instance {
     use rand::seq::SliceRandom;
     use rand::SeedableRng;
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(seed);
     let mut shuffle = |size: usize| {
         let mut images: Vec<usize> = (0..size).collect();
         images.shuffle(&mut rng);

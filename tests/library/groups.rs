@@ -4,8 +4,8 @@ use num_bigint::BigUint;
 use paramshare::group::{named, orbits, StabilizerChain};
 use paramshare::perm::Perm;
 use proptest::prelude::*;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::{Rng, RngExt, SeedableRng};
 use std::collections::BTreeSet;
 
 fn factorial(n: usize) -> BigUint {
@@ -35,8 +35,8 @@ fn closure(degree: usize, gens: &[Perm]) -> BTreeSet<Perm> {
 fn random_word(gens: &[Perm], length: usize, rng: &mut impl Rng) -> Perm {
     let mut g = Perm::identity(gens[0].degree());
     for _ in 0..length {
-        let s = &gens[rng.gen_range(0..gens.len())];
-        g = if rng.gen() {
+        let s = &gens[rng.random_range(0..gens.len())];
+        g = if rng.random() {
             g.then(s)
         } else {
             g.then(&s.inverse())
@@ -353,7 +353,7 @@ proptest! {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut images: Vec<usize> = (0..n).collect();
         for i in (1..n).rev() {
-            images.swap(i, rng.gen_range(0..=i));
+            images.swap(i, rng.random_range(0..=i));
         }
         let p = Perm::from_images(&images).expect("a shuffle is a permutation");
         let even = p.cycles().iter().map(|c| c.len() - 1).sum::<usize>() % 2 == 0;

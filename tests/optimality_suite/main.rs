@@ -41,9 +41,9 @@ use paramshare::layer::Tying;
 use paramshare::perm::Perm;
 use paramshare::solve::SolverKind;
 use paramshare::verify::verify_exact;
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{RngExt, SeedableRng};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -169,12 +169,12 @@ fn element_parity(g: &Images) -> usize {
 /// the full symmetric group.
 fn random_point_permutation(rng: &mut ChaCha8Rng, d: usize) -> Images {
     let mut p: Vec<u32> = (0..d as u32).collect();
-    match rng.gen_range(0..5) {
+    match rng.random_range(0..5) {
         // uniform
         0 => p.shuffle(rng),
         // one long cycle through a random subset
         1 => {
-            let len = rng.gen_range(2..=d);
+            let len = rng.random_range(2..=d);
             let mut points: Vec<u32> = (0..d as u32).collect();
             points.shuffle(rng);
             for i in 0..len {
@@ -185,7 +185,7 @@ fn random_point_permutation(rng: &mut ChaCha8Rng, d: usize) -> Images {
         2 => {
             let mut points: Vec<u32> = (0..d as u32).collect();
             points.shuffle(rng);
-            let k = rng.gen_range(1..=d / 2);
+            let k = rng.random_range(1..=d / 2);
             for i in 0..k {
                 let (a, b) = (points[2 * i], points[2 * i + 1]);
                 p[a as usize] = b;
@@ -200,7 +200,7 @@ fn random_point_permutation(rng: &mut ChaCha8Rng, d: usize) -> Images {
                 blocks.shuffle(rng);
                 for (from, &to) in blocks.iter().enumerate() {
                     let mut inside: Vec<usize> = (0..s).collect();
-                    if rng.gen_bool(0.5) {
+                    if rng.random_bool(0.5) {
                         inside.shuffle(rng);
                     }
                     for (i, &j) in inside.iter().enumerate() {
@@ -215,7 +215,7 @@ fn random_point_permutation(rng: &mut ChaCha8Rng, d: usize) -> Images {
         _ => {
             let mut points: Vec<u32> = (0..d as u32).collect();
             points.shuffle(rng);
-            let k = rng.gen_range(2..=d.max(2));
+            let k = rng.random_range(2..=d.max(2));
             let mut moved = points[..k].to_vec();
             moved.shuffle(rng);
             for i in 0..k {
@@ -234,9 +234,9 @@ fn random_point_permutation(rng: &mut ChaCha8Rng, d: usize) -> Images {
 fn random_group(rng: &mut ChaCha8Rng, d: usize) -> (usize, Vec<Images>) {
     let mut points: Vec<usize> = (0..d).collect();
     points.shuffle(rng);
-    match rng.gen_range(0..4) {
+    match rng.random_range(0..4) {
         0 | 1 => {
-            let k = rng.gen_range(1..=3);
+            let k = rng.random_range(1..=3);
             (
                 k,
                 (0..k).map(|_| random_point_permutation(rng, d)).collect(),
@@ -247,16 +247,16 @@ fn random_group(rng: &mut ChaCha8Rng, d: usize) -> (usize, Vec<Images>) {
             let mut blocks: Vec<Vec<usize>> = Vec::new();
             let mut rest = &points[..];
             while !rest.is_empty() {
-                let len = rng.gen_range(1..=rest.len().min(5));
+                let len = rng.random_range(1..=rest.len().min(5));
                 blocks.push(rest[..len].to_vec());
                 rest = &rest[len..];
             }
-            let k = rng.gen_range(1..=2);
+            let k = rng.random_range(1..=2);
             let gens = (0..k)
                 .map(|_| {
                     let mut p: Vec<u32> = (0..d as u32).collect();
                     for b in &blocks {
-                        let shift = rng.gen_range(0..b.len());
+                        let shift = rng.random_range(0..b.len());
                         for (i, &x) in b.iter().enumerate() {
                             p[x] = b[(i + shift) % b.len()] as u32;
                         }
@@ -267,7 +267,7 @@ fn random_group(rng: &mut ChaCha8Rng, d: usize) -> (usize, Vec<Images>) {
             (k, gens)
         }
         _ => {
-            let len = rng.gen_range(3..=d);
+            let len = rng.random_range(3..=d);
             let cycle = &points[..len];
             let mut turn: Vec<u32> = (0..d as u32).collect();
             let mut mirror = turn.clone();
@@ -287,8 +287,8 @@ fn coset_action(rng: &mut ChaCha8Rng, d: usize, gens: &[Images]) -> Option<SideA
     let group = Chain::new(d, gens, &[]);
     let elements = group.elements(3000)?;
     // One time in three the trivial subgroup: the regular action.
-    let h_gens: Vec<Images> = (0..rng.gen_range(0..=2))
-        .map(|_| elements[rng.gen_range(0..elements.len())].clone())
+    let h_gens: Vec<Images> = (0..rng.random_range(0..=2))
+        .map(|_| elements[rng.random_range(0..elements.len())].clone())
         .collect();
     let subgroup = Chain::new(d, &h_gens, &[]).elements(3000)?;
     let index = elements.len() / subgroup.len();
@@ -326,7 +326,7 @@ fn coset_action(rng: &mut ChaCha8Rng, d: usize, gens: &[Images]) -> Option<SideA
 
 fn random_side(rng: &mut ChaCha8Rng, d: usize, gens: &[Images]) -> SideAction {
     loop {
-        let action = match rng.gen_range(0..12) {
+        let action = match rng.random_range(0..12) {
             0 | 1 => SideAction::Points,
             2 => SideAction::OrderedPairs,
             3 | 4 => SideAction::UnorderedPairs,
@@ -405,11 +405,11 @@ fn check_all(cases: &[Case]) -> Tally {
 /// The case for `seed`, or `None` when it is outside the suite's limits.
 fn draw(seed: u64) -> Option<Case> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let d = rng.gen_range(4..=10);
+    let d = rng.random_range(4..=10);
     let (k, point_gens) = random_group(&mut rng, d);
     let input = random_side(&mut rng, d, &point_gens);
     // Two cases in three act differently on the outputs.
-    let output = if rng.gen_bool(1.0 / 3.0) {
+    let output = if rng.random_bool(1.0 / 3.0) {
         input.clone()
     } else {
         random_side(&mut rng, d, &point_gens)
@@ -884,8 +884,8 @@ fn generating_sets_beyond_the_shape_bound() {
     let mut cases: Vec<(String, Vec<Images>, usize)> = Vec::new();
     let mut rng = ChaCha8Rng::seed_from_u64(0xab);
     for _ in 0..60 {
-        let orders: Vec<usize> = (0..rng.gen_range(2..=3))
-            .map(|_| rng.gen_range(2..=6))
+        let orders: Vec<usize> = (0..rng.random_range(2..=3))
+            .map(|_| rng.random_range(2..=6))
             .collect();
         let d: usize = orders.iter().sum();
         let mut gens = Vec::new();

@@ -15,7 +15,7 @@ use paramshare::layer::Tying;
 use paramshare::verify::{
     automorphisms, automorphisms_unreduced, verify_exact, write_dreadnaut, Structure,
 };
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
 
 /// Skip instances whose tying matrix has more entries than this (dreadnaut
 /// gets one vertex per edge).
@@ -86,7 +86,7 @@ fn random_subpattern(dense: &Tying, rng: &mut impl Rng) -> Tying {
     let mut colour = vec![-1i32; orbits];
     let mut next = 0;
     for c in colour.iter_mut() {
-        if rng.gen_bool(0.5) {
+        if rng.random_bool(0.5) {
             *c = next;
             next += 1;
         }
@@ -114,7 +114,7 @@ fn orders_agree_with_dreadnaut() {
     if !require_oracle(Oracle::Dreadnaut, "the nauty oracle test") {
         return;
     }
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261127);
+    let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(20261127);
     let mut checked = 0;
     for inst in instances() {
         let action = inst.action();
@@ -173,7 +173,7 @@ fn pooling_orders_agree_with_dreadnaut() {
     );
     list.push(families::tensor(6, 2, 0).unwrap());
     list.push(families::tensor(5, 3, 0).unwrap());
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261128);
+    let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(20261128);
     let (mut checked, mut reduced) = (0, 0);
     for inst in list {
         let action = inst.action();
