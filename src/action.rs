@@ -7,6 +7,7 @@
 use crate::group::{OrbitPartition, StabilizerChain};
 use crate::perm::Perm;
 use num_bigint::BigUint;
+use rayon::prelude::*;
 
 /// One generator of G: how it permutes the inputs and the outputs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +57,7 @@ impl EdgeOrbits {
     }
 
     /// Renumbers class labels `0..label_count` canonically (first appearance order).
+    #[cfg(any(test, feature = "internal-testing"))]
     fn canonical(
         raw: Vec<u32>,
         label_count: usize,
@@ -100,14 +102,30 @@ pub struct JointAction {
     output_size: usize,
     pairs: Vec<GeneratorPair>,
     joint: Vec<Perm>,
-    chain: StabilizerChain,
+    /// |G<N,M>|, once known: given, proved by [`crate::group::proved_order`], or the chain's.
+    order: std::sync::OnceLock<BigUint>,
+    /// Built on first use: `info` on Sym(3000) or D_n for n = 10^5 needs
+    /// only orders, which are proved in milliseconds, while their chains
+    /// take minutes.
+    chain: std::sync::OnceLock<StabilizerChain>,
 }
 
 impl JointAction {
     /// Builds the action from generator pairs (each side a permutation of
     /// the right degree; the instance reader checks that).
     pub fn new(input_size: usize, output_size: usize, pairs: Vec<GeneratorPair>) -> JointAction {
-        Self::with_chain(input_size, output_size, pairs, StabilizerChain::new)
+        let joint: Vec<Perm> = pairs
+            .iter()
+            .map(|p| Perm::disjoint_union(&p.input, &p.output))
+            .collect();
+        JointAction {
+            input_size,
+            output_size,
+            pairs,
+            joint,
+            order: std::sync::OnceLock::new(),
+            chain: std::sync::OnceLock::new(),
+        }
     }
 
     /// Like [`JointAction::new`] for a group whose order is known exactly
@@ -120,30 +138,10 @@ impl JointAction {
         pairs: Vec<GeneratorPair>,
         order: &BigUint,
     ) -> JointAction {
-        Self::with_chain(input_size, output_size, pairs, |degree, joint| {
-            StabilizerChain::with_base_and_order(degree, joint, &[], order)
-        })
-    }
-
-    /// The action with its chain made by `chain_of(degree, joint generators)`.
-    fn with_chain(
-        input_size: usize,
-        output_size: usize,
-        pairs: Vec<GeneratorPair>,
-        chain_of: impl FnOnce(usize, &[Perm]) -> StabilizerChain,
-    ) -> JointAction {
-        let joint: Vec<Perm> = pairs
-            .iter()
-            .map(|p| Perm::disjoint_union(&p.input, &p.output))
-            .collect();
-        let chain = chain_of(input_size + output_size, &joint);
-        JointAction {
-            input_size,
-            output_size,
-            pairs,
-            joint,
-            chain,
-        }
+        let action = Self::new(input_size, output_size, pairs);
+        // just created: the cell is empty
+        let _ = action.order.set(order.clone());
+        action
     }
 
     pub fn input_size(&self) -> usize {
@@ -164,19 +162,44 @@ impl JointAction {
         &self.joint
     }
 
-    /// The stabiliser chain of G<N,M> on the disjoint union.
+    /// The stabiliser chain of G<N,M> on the disjoint union, built on first
+    /// use (with the order, when it is known, so that the random phase
+    /// usually completes it).
     pub fn chain(&self) -> &StabilizerChain {
-        &self.chain
+        self.chain.get_or_init(|| {
+            let degree = self.input_size + self.output_size;
+            match self.order.get() {
+                Some(order) => {
+                    StabilizerChain::with_base_and_order(degree, &self.joint, &[], order)
+                }
+                None => StabilizerChain::new(degree, &self.joint),
+            }
+        })
     }
 
-    /// |G<N,M>|.
+    /// |G<N,M>|: proved from the generators when a shortcut of
+    /// [`crate::group::proved_order`] applies, else the chain's.
     pub fn order(&self) -> BigUint {
-        self.chain.order()
+        self.order
+            .get_or_init(|| {
+                let degree = self.input_size + self.output_size;
+                crate::group::proved_order(degree, &self.joint)
+                    .unwrap_or_else(|| self.chain().order())
+            })
+            .clone()
+    }
+
+    /// The order of G's image on one side's generators `gens` (of `degree`
+    /// points), proved or from a chain bounded by |G|.
+    fn image_order(&self, degree: usize, gens: &[Perm]) -> BigUint {
+        crate::group::proved_order(degree, gens).unwrap_or_else(|| {
+            StabilizerChain::with_order_bound(degree, gens, &self.order()).order()
+        })
     }
 
     /// Whether a pair of permutations (inputs, outputs) lies in G<N,M>.
     pub fn contains_pair(&self, input: &Perm, output: &Perm) -> bool {
-        self.chain.contains(&Perm::disjoint_union(input, output))
+        self.chain().contains(&Perm::disjoint_union(input, output))
     }
 
     /// Orbits on the joint points: inputs are `0..N`, outputs `N..N+M`
@@ -235,12 +258,22 @@ impl JointAction {
     /// permutations); non-empty iff G acts unfaithfully on the inputs.
     /// Any such element moves an output, and makes exactness impossible.
     pub fn trivial_on_inputs(&self) -> Vec<Perm> {
+        let gens: Vec<Perm> = self.pairs.iter().map(|p| p.input.clone()).collect();
+        if self.image_order(self.input_size, &gens) == self.order() {
+            // faithful on the inputs: only the identity fixes them all
+            return Vec::new();
+        }
         let base: Vec<usize> = self.input_image().base();
         self.kernel_generators(&base)
     }
 
     /// Generators of the elements that fix every output but move an input.
     pub fn trivial_on_outputs(&self) -> Vec<Perm> {
+        let gens: Vec<Perm> = self.pairs.iter().map(|p| p.output.clone()).collect();
+        if self.image_order(self.output_size, &gens) == self.order() {
+            // faithful on the outputs
+            return Vec::new();
+        }
         let n = self.input_size;
         let base: Vec<usize> = self.output_image().base().iter().map(|&b| b + n).collect();
         self.kernel_generators(&base)
@@ -251,7 +284,7 @@ impl JointAction {
     /// The stabiliser comes from G's own chain, whose order is known, so no
     /// second Schreier-Sims check is run.
     fn kernel_generators(&self, side_base: &[usize]) -> Vec<Perm> {
-        self.chain
+        self.chain()
             .pointwise_stabilizer(side_base)
             .generators()
             .iter()
@@ -275,75 +308,144 @@ impl JointAction {
     /// an image). Rows are contiguous, so every pass is sequential or stays
     /// within one row.
     ///
-    /// Costs O(N * M) memory (the labels, in place) and O(N * M * generators)
-    /// time in the worst case; never lists the group or builds a stabiliser
-    /// chain. Still slow: the canonical renumbering is one more pass over
-    /// N * M with lookups in a table of all labels.
+    /// The labels come out canonical (first appearance in a row-major scan)
+    /// with no renumbering pass: output orbits are taken in order of their
+    /// least point `r`, which is the root of their tree, and every edge orbit
+    /// of an output orbit meets the root's row (G maps any row of the orbit
+    /// onto it), so an orbit's edge orbits first appear in row `r`, after
+    /// every label of the orbits with smaller least points and before every
+    /// later one. Within row `r` the label of input `n` is `n` itself (when the
+    /// stabiliser is trivial) or its class under the stabiliser, classes
+    /// numbered by least input: both are the order of first appearance in
+    /// that row. Sizes follow from the root row alone: G maps row `r` onto
+    /// each of the orbit's `|O|` rows, so an edge orbit meeting row `r` in `c`
+    /// entries has `c |O|` edges.
+    ///
+    /// Output orbits are independent, so they are filled in parallel (rayon),
+    /// each into its own rows; labels are offset by the counts of earlier
+    /// orbits, known in advance for trivial stabilisers (`N` each) and
+    /// otherwise after the orbit's merging. Costs O(N * M) memory (the
+    /// labels, in place) and O(N * M * generators) time in the worst case;
+    /// never lists the group or builds a stabiliser chain.
     pub fn edge_orbits(&self) -> EdgeOrbits {
         let (n_in, n_out) = (self.input_size, self.output_size);
-        let order = self.order();
-        let mut rows = vec![0u32; n_in * n_out];
-        let mut seen = vec![false; n_out];
-        let mut next_label: u32 = 0;
-        let mut orbit_points: Vec<usize> = Vec::new();
-        let mut schreier_edges: Vec<(usize, usize)> = Vec::new();
-        for orbit in self.output_orbits() {
-            let root = orbit[0];
-            let stabilizer_is_trivial = BigUint::from(orbit.len()) == order;
-            // With a trivial stabiliser the labels are final at once.
-            let first = if stabilizer_is_trivial { next_label } else { 0 };
-            for (n, label) in rows[root * n_in..(root + 1) * n_in].iter_mut().enumerate() {
-                *label = first + n as u32;
-            }
-            // Breadth-first over the output orbit: for a tree edge y = s(x),
-            // row y is row x pushed through s (u_y = u_x s).
-            orbit_points.clear();
-            schreier_edges.clear();
-            orbit_points.push(root);
-            seen[root] = true;
-            let mut head = 0;
-            while head < orbit_points.len() {
-                let x = orbit_points[head];
-                head += 1;
-                for (k, p) in self.pairs.iter().enumerate() {
-                    let y = p.output.apply(x);
-                    if seen[y] {
-                        if !stabilizer_is_trivial {
-                            schreier_edges.push((x, k));
-                        }
-                        continue;
-                    }
-                    seen[y] = true;
-                    let (src, dst) = row_pair(&mut rows, n_in, x, y);
-                    for (&image, &label) in p.input.images().iter().zip(src.iter()) {
-                        dst[image as usize] = label;
-                    }
-                    orbit_points.push(y);
-                }
-            }
-            let count = if stabilizer_is_trivial {
-                n_in
-            } else {
-                let mut uf = OrbitPartition::new(n_in);
-                for &(x, k) in &schreier_edges {
-                    let s = &self.pairs[k].input;
-                    let y = self.pairs[k].output.apply(x);
-                    let (rx, ry) = (&rows[x * n_in..(x + 1) * n_in], &rows[y * n_in..]);
-                    for (&label, &image) in rx.iter().zip(s.images()) {
-                        uf.union(label as usize, ry[image as usize] as usize);
-                    }
-                }
-                let (class, count) = uf.class_indices();
-                for &x in &orbit_points {
-                    for label in &mut rows[x * n_in..(x + 1) * n_in] {
-                        *label = next_label + class[*label as usize];
-                    }
-                }
-                count
+        if n_in == 0 || n_out == 0 {
+            return EdgeOrbits {
+                orbit_of: Vec::new(),
+                sizes: Vec::new(),
+                input_size: n_in,
+                output_size: n_out,
             };
-            next_label += count as u32;
         }
-        EdgeOrbits::canonical(rows, next_label as usize, n_in, n_out)
+        let order = self.order();
+        let trees: Vec<SchreierTree> = self
+            .output_orbits()
+            .into_iter()
+            .map(|orbit| {
+                let trivial = BigUint::from(orbit.len()) == order;
+                self.output_tree(orbit, trivial)
+            })
+            .collect();
+        let mut orbit_of = vec![0u32; n_in * n_out];
+        crate::pages::advise_huge_pages(&mut orbit_of);
+        let mut rows: Vec<Option<&mut [u32]>> = orbit_of.chunks_mut(n_in).map(Some).collect();
+        let mut orbit_rows: Vec<Vec<&mut [u32]>> = trees
+            .iter()
+            .map(|tree| {
+                tree.points
+                    .iter()
+                    // the output orbits partition the outputs: each row is taken once
+                    .map(|&y| rows[y].take().expect("each output lies in one orbit"))
+                    .collect()
+            })
+            .collect();
+        // Stabilised orbits first, with labels local to the orbit: their counts.
+        let classes: Vec<Option<(Vec<u32>, usize)>> = trees
+            .par_iter()
+            .zip(orbit_rows.par_iter_mut())
+            .map(|(tree, rows)| {
+                (!tree.trivial).then(|| {
+                    fill_rows(tree, &self.pairs, rows, 0);
+                    merge_stabilised(tree, &self.pairs, rows)
+                })
+            })
+            .collect();
+        let mut offsets = Vec::with_capacity(trees.len());
+        let mut sizes = Vec::new();
+        for (tree, class) in trees.iter().zip(&classes) {
+            offsets.push(sizes.len() as u32);
+            let rows_in_orbit = tree.points.len() as u64;
+            match class {
+                None => sizes.extend(std::iter::repeat_n(rows_in_orbit, n_in)),
+                Some((root_class, count)) => {
+                    let start = sizes.len();
+                    sizes.resize(start + count, 0);
+                    for &c in root_class {
+                        sizes[start + c as usize] += rows_in_orbit;
+                    }
+                }
+            }
+        }
+        trees
+            .par_iter()
+            .zip(orbit_rows.par_iter_mut())
+            .zip(offsets.par_iter())
+            .for_each(|((tree, rows), &offset)| {
+                if tree.trivial {
+                    fill_rows(tree, &self.pairs, rows, offset);
+                } else if offset > 0 {
+                    for row in rows.iter_mut() {
+                        row.iter_mut().for_each(|label| *label += offset);
+                    }
+                }
+            });
+        drop(orbit_rows);
+        EdgeOrbits {
+            orbit_of,
+            sizes,
+            input_size: n_in,
+            output_size: n_out,
+        }
+    }
+
+    /// The breadth-first Schreier tree of an output orbit (sorted, so its
+    /// root is its least point), with its non-tree edges when `stabilised`
+    /// orbits need them (`trivial` false).
+    fn output_tree(&self, orbit: Vec<usize>, trivial: bool) -> SchreierTree {
+        let mut position = std::collections::HashMap::with_capacity(orbit.len());
+        let mut points = Vec::with_capacity(orbit.len());
+        let mut parents = Vec::with_capacity(orbit.len());
+        let mut schreier_edges = Vec::new();
+        points.push(orbit[0]);
+        position.insert(orbit[0], 0usize);
+        let mut head = 0;
+        while head < points.len() {
+            let x = points[head];
+            for (k, p) in self.pairs.iter().enumerate() {
+                let y = p.output.apply(x);
+                if position.contains_key(&y) {
+                    if !trivial {
+                        schreier_edges.push((head, k));
+                    }
+                    continue;
+                }
+                position.insert(y, points.len());
+                points.push(y);
+                parents.push((head, k));
+            }
+            head += 1;
+        }
+        debug_assert_eq!(points.len(), orbit.len());
+        let schreier_edges = schreier_edges
+            .into_iter()
+            .map(|(x, k)| (x, position[&self.pairs[k].output.apply(points[x])], k))
+            .collect();
+        SchreierTree {
+            points,
+            parents,
+            schreier_edges,
+            trivial,
+        }
     }
 
     /// The edge orbits by union-find over generator images on all N x M
@@ -365,14 +467,72 @@ impl JointAction {
     }
 }
 
-/// Row `x` (read) and row `y` (written) of a row-major `? x cols` array; `x != y`.
-fn row_pair(rows: &mut [u32], cols: usize, x: usize, y: usize) -> (&[u32], &mut [u32]) {
-    debug_assert_ne!(x, y);
-    if x < y {
-        let (a, b) = rows.split_at_mut(y * cols);
-        (&a[x * cols..(x + 1) * cols], &mut b[..cols])
-    } else {
-        let (a, b) = rows.split_at_mut(x * cols);
-        (&b[..cols], &mut a[y * cols..(y + 1) * cols])
+/// A breadth-first Schreier tree of one output orbit, by positions in
+/// `points` (breadth-first order, the root first).
+struct SchreierTree {
+    points: Vec<usize>,
+    /// For `points[i + 1]`: the position of its parent and the generator
+    /// mapping the parent to it.
+    parents: Vec<(usize, usize)>,
+    /// Non-tree edges `x -s-> y` as (position of x, position of y, generator).
+    schreier_edges: Vec<(usize, usize, usize)>,
+    /// Whether the orbit has |G| points (its stabilisers are trivial).
+    trivial: bool,
+}
+
+/// Fills the orbit's rows (in the tree's order): the root's row with
+/// `offset + n`, and for a tree edge `y = s(x)` row `y` as row `x` pushed
+/// through `s` on the inputs (`u_y = u_x s`).
+fn fill_rows(tree: &SchreierTree, pairs: &[GeneratorPair], rows: &mut [&mut [u32]], offset: u32) {
+    for (n, label) in rows[0].iter_mut().enumerate() {
+        *label = offset + n as u32;
+    }
+    for (i, &(parent, k)) in tree.parents.iter().enumerate() {
+        // breadth-first order: a parent comes before its children
+        let (done, rest) = rows.split_at_mut(i + 1);
+        let (src, dst) = (&*done[parent], &mut *rest[0]);
+        for (&image, &label) in pairs[k].input.images().iter().zip(src.iter()) {
+            dst[image as usize] = label;
+        }
+    }
+}
+
+/// Merges the root row's labels `0..N` under the root's stabiliser (its
+/// Schreier generators, one per non-tree edge), relabels the orbit's rows by
+/// class, and returns each root label's class and the number of classes.
+fn merge_stabilised(
+    tree: &SchreierTree,
+    pairs: &[GeneratorPair],
+    rows: &mut [&mut [u32]],
+) -> (Vec<u32>, usize) {
+    let mut uf = OrbitPartition::new(rows[0].len());
+    for &(x, y, k) in &tree.schreier_edges {
+        let s = &pairs[k].input;
+        let (rx, ry) = (&*rows[x], &*rows[y]);
+        for (&label, &image) in rx.iter().zip(s.images()) {
+            uf.union(label as usize, ry[image as usize] as usize);
+        }
+    }
+    let (class, count) = uf.class_indices();
+    for row in rows.iter_mut() {
+        for label in row.iter_mut() {
+            *label = class[*label as usize];
+        }
+    }
+    (class, count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_sides_have_no_edge_orbits() {
+        for (n, m) in [(0, 3), (3, 0), (0, 0)] {
+            let action = JointAction::new(n, m, vec![]);
+            let orbits = action.edge_orbits();
+            assert_eq!(orbits, action.edge_orbits_union_find());
+            assert_eq!((orbits.count(), orbits.orbit_of.len()), (0, 0));
+        }
     }
 }

@@ -376,13 +376,19 @@ fn npy_int32_header(shape: &[u64]) -> Vec<u8> {
     header
 }
 
-/// Writes `values` as little-endian int32, a block of bytes at a time.
+/// Writes `values` as little-endian int32, a block of bytes at a time: 1 MiB
+/// blocks (a few dozen system calls for a 64x64 image layer's 67 MB, where
+/// 64 KiB ones made a thousand), copied by fixed 4-byte chunks, which the
+/// compiler turns into plain block copies.
 fn write_int32_le(values: &[i32], out: &mut dyn Write) -> std::io::Result<()> {
-    let mut bytes = Vec::with_capacity(1 << 16);
-    for block in values.chunks(1 << 14) {
-        bytes.clear();
-        bytes.extend(block.iter().flat_map(|v| v.to_le_bytes()));
-        out.write_all(&bytes)?;
+    const ENTRIES: usize = 1 << 18;
+    let mut bytes = vec![0u8; 4 * ENTRIES.min(values.len())];
+    for block in values.chunks(ENTRIES) {
+        let bytes = &mut bytes[..4 * block.len()];
+        for (to, v) in bytes.chunks_exact_mut(4).zip(block) {
+            to.copy_from_slice(&v.to_le_bytes());
+        }
+        out.write_all(bytes)?;
     }
     Ok(())
 }

@@ -494,13 +494,65 @@ pub fn write_atomically(
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut tmp = builder.tempfile_in(dir)?;
     {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        let mut w = std::io::BufWriter::new(WritebackFile::new(tmp.as_file_mut()));
         contents(&mut w)?;
         w.flush()?;
     }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// A file written front to back whose pages are handed to the disk every
+/// [`WritebackFile::EVERY`] bytes (Linux `sync_file_range`, which starts the
+/// writes and does not wait), so that the final fsync waits for the last
+/// stretch only instead of all of a 125 MB layer (40 to 60 ms here). The
+/// fsync still decides: an error here is ignored, the fsync reports it.
+struct WritebackFile<'a> {
+    file: &'a mut std::fs::File,
+    written: u64,
+    handed: u64,
+}
+
+impl<'a> WritebackFile<'a> {
+    const EVERY: u64 = 8 << 20;
+
+    fn new(file: &'a mut std::fs::File) -> Self {
+        WritebackFile {
+            file,
+            written: 0,
+            handed: 0,
+        }
+    }
+}
+
+impl Write for WritebackFile<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written - self.handed >= Self::EVERY {
+            #[cfg(target_os = "linux")]
+            {
+                use std::os::fd::AsRawFd;
+                // SAFETY: a system call on a descriptor we own, with no
+                // pointers; it changes no data (the pages are written as they are).
+                unsafe {
+                    libc::sync_file_range(
+                        self.file.as_raw_fd(),
+                        self.handed as libc::off64_t,
+                        (self.written - self.handed) as libc::off64_t,
+                        libc::SYNC_FILE_RANGE_WRITE,
+                    );
+                }
+            }
+            self.handed = self.written;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// Temporary files of [`write_atomically`] are `.paramshare-<pid>-<random>.tmp`.

@@ -20,6 +20,7 @@ pub mod group;
 mod hash;
 pub mod instance;
 pub mod layer;
+mod pages;
 pub mod perm;
 #[cfg(feature = "render")]
 pub mod render;

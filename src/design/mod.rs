@@ -13,6 +13,7 @@ pub mod exhaustive;
 pub mod optimal;
 pub mod oracle;
 pub mod pattern;
+pub mod refutation_loop;
 pub mod spanning;
 pub mod sparse;
 pub mod symmetry;
