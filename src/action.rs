@@ -102,14 +102,30 @@ pub struct JointAction {
     output_size: usize,
     pairs: Vec<GeneratorPair>,
     joint: Vec<Perm>,
-    chain: StabilizerChain,
+    /// |G<N,M>|, once known: given, proved by [`crate::group::proved_order`], or the chain's.
+    order: std::sync::OnceLock<BigUint>,
+    /// Built on first use: `info` on Sym(3000) or D_n for n = 10^5 needs
+    /// only orders, which are proved in milliseconds, while their chains
+    /// take minutes.
+    chain: std::sync::OnceLock<StabilizerChain>,
 }
 
 impl JointAction {
     /// Builds the action from generator pairs (each side a permutation of
     /// the right degree; the instance reader checks that).
     pub fn new(input_size: usize, output_size: usize, pairs: Vec<GeneratorPair>) -> JointAction {
-        Self::with_chain(input_size, output_size, pairs, StabilizerChain::new)
+        let joint: Vec<Perm> = pairs
+            .iter()
+            .map(|p| Perm::disjoint_union(&p.input, &p.output))
+            .collect();
+        JointAction {
+            input_size,
+            output_size,
+            pairs,
+            joint,
+            order: std::sync::OnceLock::new(),
+            chain: std::sync::OnceLock::new(),
+        }
     }
 
     /// Like [`JointAction::new`] for a group whose order is known exactly
@@ -122,30 +138,10 @@ impl JointAction {
         pairs: Vec<GeneratorPair>,
         order: &BigUint,
     ) -> JointAction {
-        Self::with_chain(input_size, output_size, pairs, |degree, joint| {
-            StabilizerChain::with_base_and_order(degree, joint, &[], order)
-        })
-    }
-
-    /// The action with its chain made by `chain_of(degree, joint generators)`.
-    fn with_chain(
-        input_size: usize,
-        output_size: usize,
-        pairs: Vec<GeneratorPair>,
-        chain_of: impl FnOnce(usize, &[Perm]) -> StabilizerChain,
-    ) -> JointAction {
-        let joint: Vec<Perm> = pairs
-            .iter()
-            .map(|p| Perm::disjoint_union(&p.input, &p.output))
-            .collect();
-        let chain = chain_of(input_size + output_size, &joint);
-        JointAction {
-            input_size,
-            output_size,
-            pairs,
-            joint,
-            chain,
-        }
+        let action = Self::new(input_size, output_size, pairs);
+        // just created: the cell is empty
+        let _ = action.order.set(order.clone());
+        action
     }
 
     pub fn input_size(&self) -> usize {
@@ -166,19 +162,44 @@ impl JointAction {
         &self.joint
     }
 
-    /// The stabiliser chain of G<N,M> on the disjoint union.
+    /// The stabiliser chain of G<N,M> on the disjoint union, built on first
+    /// use (with the order, when it is known, so that the random phase
+    /// usually completes it).
     pub fn chain(&self) -> &StabilizerChain {
-        &self.chain
+        self.chain.get_or_init(|| {
+            let degree = self.input_size + self.output_size;
+            match self.order.get() {
+                Some(order) => {
+                    StabilizerChain::with_base_and_order(degree, &self.joint, &[], order)
+                }
+                None => StabilizerChain::new(degree, &self.joint),
+            }
+        })
     }
 
-    /// |G<N,M>|.
+    /// |G<N,M>|: proved from the generators when a shortcut of
+    /// [`crate::group::proved_order`] applies, else the chain's.
     pub fn order(&self) -> BigUint {
-        self.chain.order()
+        self.order
+            .get_or_init(|| {
+                let degree = self.input_size + self.output_size;
+                crate::group::proved_order(degree, &self.joint)
+                    .unwrap_or_else(|| self.chain().order())
+            })
+            .clone()
+    }
+
+    /// The order of G's image on one side's generators `gens` (of `degree`
+    /// points), proved or from a chain bounded by |G|.
+    fn image_order(&self, degree: usize, gens: &[Perm]) -> BigUint {
+        crate::group::proved_order(degree, gens).unwrap_or_else(|| {
+            StabilizerChain::with_order_bound(degree, gens, &self.order()).order()
+        })
     }
 
     /// Whether a pair of permutations (inputs, outputs) lies in G<N,M>.
     pub fn contains_pair(&self, input: &Perm, output: &Perm) -> bool {
-        self.chain.contains(&Perm::disjoint_union(input, output))
+        self.chain().contains(&Perm::disjoint_union(input, output))
     }
 
     /// Orbits on the joint points: inputs are `0..N`, outputs `N..N+M`
@@ -237,12 +258,22 @@ impl JointAction {
     /// permutations); non-empty iff G acts unfaithfully on the inputs.
     /// Any such element moves an output, and makes exactness impossible.
     pub fn trivial_on_inputs(&self) -> Vec<Perm> {
+        let gens: Vec<Perm> = self.pairs.iter().map(|p| p.input.clone()).collect();
+        if self.image_order(self.input_size, &gens) == self.order() {
+            // faithful on the inputs: only the identity fixes them all
+            return Vec::new();
+        }
         let base: Vec<usize> = self.input_image().base();
         self.kernel_generators(&base)
     }
 
     /// Generators of the elements that fix every output but move an input.
     pub fn trivial_on_outputs(&self) -> Vec<Perm> {
+        let gens: Vec<Perm> = self.pairs.iter().map(|p| p.output.clone()).collect();
+        if self.image_order(self.output_size, &gens) == self.order() {
+            // faithful on the outputs
+            return Vec::new();
+        }
         let n = self.input_size;
         let base: Vec<usize> = self.output_image().base().iter().map(|&b| b + n).collect();
         self.kernel_generators(&base)
@@ -253,7 +284,7 @@ impl JointAction {
     /// The stabiliser comes from G's own chain, whose order is known, so no
     /// second Schreier-Sims check is run.
     fn kernel_generators(&self, side_base: &[usize]) -> Vec<Perm> {
-        self.chain
+        self.chain()
             .pointwise_stabilizer(side_base)
             .generators()
             .iter()

@@ -521,3 +521,57 @@ fn graphs_with_many_isolated_vertices_are_built_by_classes() {
         );
     }
 }
+
+#[test]
+fn info_on_huge_symmetric_and_dihedral_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let factorial =
+        |n: u32| -> num_bigint::BigUint { (2..=n).map(num_bigint::BigUint::from).product() };
+    let edges = dir.path().join("empty.edges");
+    std::fs::write(&edges, "vertices 3000\n").unwrap();
+    let complete_bipartite: String = (0..1500)
+        .flat_map(|x| (1500..3000).map(move |y| format!("{x} {y}\n")))
+        .collect();
+    let k = dir.path().join("k1500.edges");
+    std::fs::write(&k, complete_bipartite).unwrap();
+    let cases: [(&str, Vec<&std::ffi::OsStr>, num_bigint::BigUint); 4] = [
+        (
+            "sym",
+            vec!["symmetric".as_ref(), "3000".as_ref()],
+            factorial(3000),
+        ),
+        (
+            "dihedral",
+            vec!["dihedral".as_ref(), "100000".as_ref()],
+            num_bigint::BigUint::from(200_000u32),
+        ),
+        (
+            "empty",
+            vec!["graph".as_ref(), edges.as_os_str()],
+            factorial(3000),
+        ),
+        (
+            "k1500",
+            vec!["graph".as_ref(), k.as_os_str()],
+            factorial(1500) * factorial(1500) * 2u32,
+        ),
+    ];
+    for (name, family, order) in cases {
+        let file = dir.path().join(format!("{name}.json"));
+        let mut args: Vec<&std::ffi::OsStr> = vec!["instance".as_ref()];
+        args.extend(family);
+        args.extend(["-o".as_ref(), file.as_os_str()]);
+        let out = run_guarded(&args);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
+        // over 60 s each before the orders were proved from the generators
+        let out = run_guarded(&["info".as_ref(), file.as_os_str(), "--json".as_ref()]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["group_order"], order.to_string(), "{name}");
+        assert_eq!(
+            report["exact_impossible"],
+            serde_json::Value::Null,
+            "{name}"
+        );
+    }
+}

@@ -9,7 +9,7 @@
 
 use crate::oracles::{require_oracle, Oracle};
 use num_bigint::BigUint;
-use paramshare::group::{named, StabilizerChain};
+use paramshare::group::{named, proved_order, StabilizerChain};
 use paramshare::perm::Perm;
 use rand::rngs::ChaCha8Rng;
 use rand::seq::{IndexedRandom, SliceRandom};
@@ -193,4 +193,114 @@ fn orders_and_membership_agree_with_sympy() {
     assert!(orders.len() >= 30, "only {} distinct orders", orders.len());
     assert!(members >= 50, "only {members} memberships");
     assert!(orders.contains(&BigUint::from(244_823_040u32)));
+}
+
+/// Groups shaped for the shortcuts of `proved_order`, relabelled at random:
+/// a transposition and a cycle through some of its points, blocks swapped
+/// with transpositions inside, a rotation and a reflection (with or
+/// without a third generator), and a random r with a power or a random s.
+fn shaped_cases(count: usize, seed: u64) -> Vec<Case> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..count)
+        .map(|k| {
+            let degree = rng.random_range(3..=12);
+            let mut generators = Vec::new();
+            let line = |f: &dyn Fn(usize) -> usize| perm(&(0..degree).map(f).collect::<Vec<_>>());
+            match k % 4 {
+                0 => {
+                    let len = rng.random_range(2..=degree);
+                    generators.push(line(&|x| if x < len { (x + 1) % len } else { x }));
+                    let (a, b) = (rng.random_range(0..degree), rng.random_range(0..degree));
+                    if a != b {
+                        generators.push(Perm::parse_cycles(&format!("({a} {b})"), degree).unwrap());
+                    }
+                }
+                1 => {
+                    let half = degree / 2;
+                    generators.push(line(&|x| {
+                        if x < 2 * half {
+                            (x + half) % (2 * half)
+                        } else {
+                            x
+                        }
+                    }));
+                    generators.push(Perm::parse_cycles("(0 1)", degree).unwrap());
+                    if rng.random_bool(0.5) {
+                        generators.push(line(&|x| if x < half { (x + 1) % half } else { x }));
+                    }
+                }
+                2 => {
+                    generators.push(line(&|x| (x + 1) % degree));
+                    generators.push(line(&|x| (degree - x) % degree));
+                    if rng.random_bool(0.3) {
+                        generators.push(random_generator(degree, 1, &mut rng));
+                    }
+                }
+                _ => {
+                    let r = perm(&shuffled(degree, &mut rng));
+                    let s = if rng.random_bool(0.5) {
+                        r.pow(rng.random_range(2..6))
+                    } else {
+                        perm(&shuffled(degree, &mut rng))
+                    };
+                    generators.extend([r, s]);
+                }
+            }
+            let relabel = perm(&shuffled(degree, &mut rng));
+            let inverse = relabel.inverse();
+            let generators = generators
+                .iter()
+                .map(|g| inverse.then(g).then(&relabel))
+                .collect();
+            Case {
+                degree,
+                generators,
+                tests: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn proved_orders_agree_with_sympy() {
+    if !require_oracle(Oracle::Python("sympy"), "the sympy proved-order test") {
+        return;
+    }
+    let mut cases = shaped_cases(200, 13);
+    cases.extend(random_cases(100, 7));
+    // each group also on two copies of its points, as a layer's joint action
+    let doubled: Vec<Case> = cases
+        .iter()
+        .map(|c| Case {
+            degree: 2 * c.degree,
+            generators: c
+                .generators
+                .iter()
+                .map(|g| Perm::disjoint_union(g, g))
+                .collect(),
+            tests: Vec::new(),
+        })
+        .collect();
+    cases.extend(doubled);
+    let answers = sympy_answers(&cases);
+    assert_eq!(answers.len(), cases.len(), "one answer line per case");
+    let mut proved = 0;
+    for (case, line) in cases.iter().zip(&answers) {
+        if let Some(order) = proved_order(case.degree, &case.generators) {
+            // the line is sympy's order, then its membership answers
+            assert_eq!(
+                order.to_string(),
+                line.split(' ').next().unwrap_or(""),
+                "degree {} generators {:?}",
+                case.degree,
+                case.generators
+            );
+            proved += 1;
+        }
+    }
+    eprintln!(
+        "{proved} of {} orders proved, all equal to sympy's",
+        cases.len()
+    );
+    assert!(proved >= 300, "only {proved} proved");
 }
