@@ -13,6 +13,7 @@ pub mod exhaustive;
 pub mod optimal;
 pub mod oracle;
 pub mod pattern;
+pub mod refutation_loop;
 pub mod spanning;
 pub mod sparse;
 pub mod symmetry;
@@ -513,8 +514,13 @@ fn closure_action_until(
     stop: &dyn Fn() -> bool,
 ) -> Option<JointAction> {
     let (action, closure) = (action.clone(), closure.clone());
-    let joined =
-        crate::background::run_unless_stopped(move || closure_action(&action, &closure), stop)?;
+    // the chain is built on first use: build it here, on the worker
+    let build = move || {
+        let target = closure_action(&action, &closure);
+        target.chain();
+        target
+    };
+    let joined = crate::background::run_unless_stopped(build, stop)?;
     // A panic building the chain is a bug, not a stop: raise it here.
     Some(joined.unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
 }

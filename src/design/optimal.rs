@@ -1,6 +1,7 @@
 //! The optimal design: the cheapest union of edge orbits whose automorphism group is exactly the target.
 //!
-//! Counterexample-guided search (DESIGN.md, "The search"): one 0-1 variable
+//! Counterexample-guided search (DESIGN.md, "The search"), run by the
+//! shared loop of [`super::refutation_loop`] on `ExactPatterns`: one 0-1 variable
 //! x_O per G-orbit O of N x M; the solver proposes the cheapest choice
 //! (cost sum |O| x_O for edges, sum x_O for parameters) satisfying the cuts
 //! so far; the oracle checks the pattern with one colour per chosen orbit;
@@ -28,13 +29,15 @@ use super::connectivity::{connectivity_lower_bound, covering_connectivity_lower_
 use super::cover::Cover;
 use super::oracle::{Check, ExactnessOracle, OracleError};
 pub use super::pattern::pattern_of;
+use super::refutation_loop::{Certificate, Refutable, RefutationLoop, Verdict};
+pub use super::refutation_loop::{SearchError, SearchProgress, SearchSettings};
 use super::spanning::OrbitGraph;
 use super::symmetry;
 use super::Objective;
 use crate::action::{EdgeOrbits, JointAction};
 use crate::hash::splitmix64;
 use crate::perm::Perm;
-use crate::solve::{new_solver, Lit, Outcome, SolveError, SolverKind};
+use crate::solve::Lit;
 
 /// How many images of one round's cuts under the problem's symmetries are
 /// added in all (shared among the round's witnesses, at least one each).
@@ -47,29 +50,6 @@ const MANY_ORBITS: usize = 10_000;
 /// Most orbit applications spent on one witness's cut images (a cut can
 /// hold half of a million orbits; its images are an optimisation).
 const CUT_IMAGE_WORK: usize = 1 << 22;
-
-/// A snapshot of a running search, for progress display.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SearchProgress {
-    /// Proposals checked so far.
-    pub iterations: u64,
-    /// Cut clauses added so far (images included).
-    pub cuts: u64,
-    /// Cost of the best exact pattern known (the dense design at first).
-    pub best: u64,
-    /// A proved lower bound on the optimum.
-    pub bound: u64,
-}
-
-/// How the search runs.
-pub struct SearchSettings<'a> {
-    pub objective: Objective,
-    pub solver: SolverKind,
-    /// Polled between solver and oracle calls; true ends the search early.
-    pub stop: &'a dyn Fn() -> bool,
-    /// Called after every round.
-    pub progress: &'a mut dyn FnMut(&SearchProgress),
-}
 
 /// What proves a search's lower bound (every exact pattern costs at least it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,18 +111,6 @@ pub struct SearchOutcome {
     /// How `lower_bound` was proved.
     pub proof: BoundProof,
     pub progress: SearchProgress,
-}
-
-/// Why the search failed.
-#[derive(Debug, thiserror::Error)]
-pub enum SearchError {
-    #[error(transparent)]
-    Solve(#[from] SolveError),
-    #[error(transparent)]
-    Oracle(#[from] OracleError),
-    /// The oracle contradicted itself (a witness fixing every orbit, or the dense design rejected).
-    #[error("internal error in the search: {0}")]
-    Inconsistent(String),
 }
 
 /// The weight of each orbit's variable under `objective`.
@@ -502,11 +470,7 @@ fn search(
     let k = orbits.count();
     let weights = orbit_weights(orbits, settings.objective);
     let total: u64 = weights.iter().sum();
-    let mut solver = new_solver(settings.solver, weights.clone())?;
-    let mut progress = SearchProgress {
-        best: total,
-        ..SearchProgress::default()
-    };
+    let stop = settings.stop;
     // Every cost is a multiple of the weights' gcd (4 for D4 on an even image).
     let step = weights
         .iter()
@@ -519,75 +483,62 @@ fn search(
                 orbits,
                 settings.objective,
                 cover.is_some(),
-                settings.stop,
+                stop,
             )
         })
         .flatten()
         .map(|bound| bound.div_ceil(step) * step);
-    let all = vec![true; k];
-    // The best exact pattern known: the dense design until a repair finds better.
-    let mut incumbent: (Vec<bool>, u64) = (all.clone(), total);
-    // `optimal` is derived, never passed: it holds iff the proved bound
-    // reaches the cost (FORMATS.md's rule for `optimal` and `lower_bound`).
-    let finish = |chosen: Vec<bool>,
-                  cost: u64,
-                  lower_bound: u64,
-                  proof: BoundProof,
-                  progress: SearchProgress| {
-        debug_assert!(lower_bound <= cost, "a bound above an exact pattern's cost");
-        Ok(SearchOutcome {
-            chosen,
-            cost,
-            optimal: lower_bound >= cost,
-            connectivity_bound: theory,
-            lower_bound,
-            proof,
-            progress,
-        })
+    let progress = SearchProgress {
+        best: total,
+        ..SearchProgress::default()
     };
     if k == 0 {
         // No edges at all (an empty side): the empty pattern is all there is.
-        return finish(all, 0, 0, BoundProof::NoEdges, progress);
+        let certificate = Certificate {
+            cost: 0,
+            lower_bound: 0,
+            proof: BoundProof::NoEdges,
+        };
+        return Ok(outcome(Vec::new(), certificate, theory, progress));
     }
-    let mut proof = BoundProof::Trivial;
-    // A layer needs at least one edge.
-    solver.add_clause(&(0..k).map(Lit::pos).collect::<Vec<_>>());
-    if let Some(bound) = theory {
-        solver.raise_lower_bound(bound)?;
-        progress.bound = bound;
-        proof = BoundProof::Connectivity;
-    }
-    // A bound the solver proved: it supersedes the current one only if higher.
-    let solver_bound = |bound: u64, progress: &mut SearchProgress, proof: &mut BoundProof| {
-        if bound > progress.bound {
-            progress.bound = bound;
-            *proof = BoundProof::Solver {
-                cuts: progress.cuts,
-                connectivity: theory,
-            };
-        }
+    let solver_proof = move |p: &SearchProgress| BoundProof::Solver {
+        cuts: p.cuts,
+        connectivity: theory,
     };
+    let mut search = RefutationLoop::new(
+        weights.clone(),
+        settings,
+        progress,
+        BoundProof::Trivial,
+        Some(Box::new(solver_proof)),
+    )?;
+    // The best exact pattern known: the dense design until a repair finds better.
+    search.offer_incumbent(vec![true; k], total);
+    // A layer needs at least one edge.
+    search.add_clause(&(0..k).map(Lit::pos).collect::<Vec<_>>());
+    if let Some(bound) = theory {
+        search.raise_bound(bound, BoundProof::Connectivity)?;
+    }
     let symmetries = symmetry::normalizing_symmetries(target);
     let on_orbits = symmetry::EdgeOrbitAction::new(orbits);
-    for clause in symmetry::breaking_clauses(&symmetries, &on_orbits, settings.stop) {
-        solver.add_clause(&clause);
+    for clause in symmetry::breaking_clauses(&symmetries, &on_orbits, stop) {
+        search.add_clause(&clause);
     }
     for t in side_transpositions(target) {
         let moved = moved_orbits(&t, orbits);
         if !moved.is_empty() {
-            solver.add_clause(
+            search.add_cut(
                 &moved
                     .iter()
                     .map(|&o| Lit::pos(o as usize))
                     .collect::<Vec<_>>(),
             );
-            progress.cuts += 1;
         }
     }
     // Covering: one clause per input orbit and per output orbit. The dense
     // incumbent meets them all.
     for clause in cover.iter().flat_map(|c| c.solver_clauses()) {
-        solver.add_clause(&clause);
+        search.add_clause(&clause);
     }
     // An incumbent before the first solve: repair the empty pattern. When the
     // proved bound is tight (D4 on a 16x16 image: 72 parameters, 516 edges)
@@ -598,146 +549,156 @@ fn search(
     let start = graph
         .as_ref()
         .map_or_else(|| vec![false; k], |g| g.path_start(&weights, &orbits.sizes));
-    if let Some(found) = incumbent_from(
+    let mut problem = ExactPatterns {
         orbits,
-        &weights,
+        target,
         oracle,
-        &start,
-        0,
-        &progress,
+        weights: &weights,
         cover,
-        graph.as_ref(),
-        settings.stop,
-    )? {
-        incumbent = found;
-        progress.best = incumbent.1;
+        graph: graph.as_ref(),
+        symmetries: &symmetries,
+        on_orbits: &on_orbits,
+        stop,
+    };
+    if let Some((chosen, cost)) = problem.incumbent(&start, 0, search.progress())? {
+        search.offer_incumbent(chosen, cost);
     }
-    loop {
-        if incumbent.1 < progress.bound {
-            // An exact pattern below a proved bound: the bound is false. Never
-            // print it as a proof (this guard costs nothing and caught the
-            // output-numbering bug of the connectivity bound in testing).
-            return Err(false_bound(incumbent.1, progress.bound, proof));
-        }
-        if incumbent.1 <= progress.bound {
-            // Every exact pattern satisfies the cuts and the proved bound, and
-            // nothing cheaper than the incumbent does.
-            progress.best = incumbent.1;
-            (settings.progress)(&progress);
-            let bound = incumbent.1;
-            return finish(incumbent.0, incumbent.1, bound, proof, progress);
-        }
-        if (settings.stop)() {
-            let bound = progress.bound;
-            return finish(incumbent.0, incumbent.1, bound, proof, progress);
-        }
-        let proposal = match solver.minimize(settings.stop)? {
-            Outcome::Optimal(m) => m,
-            Outcome::Stopped { lower_bound } => {
-                solver_bound(lower_bound, &mut progress, &mut proof);
-                let bound = progress.bound.min(incumbent.1);
-                return finish(incumbent.0, incumbent.1, bound, proof, progress);
-            }
-            Outcome::Infeasible => {
-                return Err(SearchError::Inconsistent(
-                    "the cuts exclude the dense design, which is exact".into(),
-                ))
-            }
-        };
-        solver_bound(proposal.cost, &mut progress, &mut proof);
-        if incumbent.1 <= progress.bound {
-            continue; // the loop head returns the incumbent as proved
-        }
-        progress.iterations += 1;
-        let check = match oracle.check_chosen(orbits, &proposal.chosen) {
-            Err(OracleError::Stopped) => {
-                let bound = progress.bound;
-                return finish(incumbent.0, incumbent.1, bound, proof, progress);
-            }
-            other => other?,
-        };
-        match check {
-            Check::Exact => {
-                if proposal.cost < progress.bound {
-                    return Err(false_bound(proposal.cost, progress.bound, proof));
-                }
-                progress.best = proposal.cost;
-                (settings.progress)(&progress);
-                // The solver proved nothing cheaper satisfies the cuts, and
-                // `solver_bound` above recorded that bound (= this cost).
-                let bound = progress.bound;
-                return finish(proposal.chosen, proposal.cost, bound, proof, progress);
-            }
-            Check::Witnesses(witnesses) => {
-                // Repair the first proposal and then every 2^j-th, for an incumbent.
-                if progress.iterations.is_power_of_two() {
-                    let seed = progress.iterations;
-                    let start = &proposal.chosen;
-                    if let Some(found) = incumbent_from(
-                        orbits,
-                        &weights,
-                        oracle,
-                        start,
-                        seed,
-                        &progress,
-                        cover,
-                        graph.as_ref(),
-                        settings.stop,
-                    )? {
-                        if found.1 < incumbent.1 {
-                            incumbent = found;
-                            progress.best = incumbent.1;
-                        }
-                    }
-                }
-                let images_each = (CUT_IMAGE_BUDGET / witnesses.len()).max(1);
-                for pi in &witnesses {
-                    let moved = moved_orbits(pi, orbits);
-                    if !moved.iter().any(|&o| proposal.chosen[o as usize]) {
-                        // Expected: pi fixes every chosen orbit, so the cut excludes this proposal.
-                    } else {
-                        return Err(SearchError::Inconsistent(format!(
-                            "witness {pi} moves a chosen orbit, so it is no automorphism"
-                        )));
-                    }
-                    if moved.is_empty() {
-                        return Err(SearchError::Inconsistent(format!(
-                            "witness {pi} fixes every edge orbit, so it lies in the closure"
-                        )));
-                    }
-                    // A witness normalising the target maps cuts to cuts as well.
-                    let extra: Vec<Perm> = if symmetry::normalizes(pi, target) {
-                        vec![pi.clone(), pi.inverse()]
-                    } else {
-                        Vec::new()
-                    };
-                    let images = symmetry::cut_images(
-                        &moved,
-                        &symmetries,
-                        &extra,
-                        &on_orbits,
-                        images_each,
-                        CUT_IMAGE_WORK,
-                    );
-                    for image in images {
-                        let clause: Vec<Lit> =
-                            image.iter().map(|&o| Lit::pos(o as usize)).collect();
-                        solver.add_clause(&clause);
-                        progress.cuts += 1;
-                    }
-                }
-            }
-        }
-        (settings.progress)(&progress);
+    let ending = search.run(&mut problem)?;
+    // The dense incumbent was offered first, so there always is a best pattern.
+    let (chosen, cost) = ending
+        .best
+        .clone()
+        .expect("the dense design is an incumbent from the start");
+    let certificate = ending.certificate(cost);
+    Ok(outcome(chosen, certificate, theory, ending.progress))
+}
+
+/// The search's outcome from the loop's result.
+fn outcome(
+    chosen: Vec<bool>,
+    certificate: Certificate<BoundProof>,
+    connectivity_bound: Option<u64>,
+    progress: SearchProgress,
+) -> SearchOutcome {
+    SearchOutcome {
+        chosen,
+        cost: certificate.cost,
+        optimal: certificate.optimal(),
+        connectivity_bound,
+        lower_bound: certificate.lower_bound,
+        proof: certificate.proof,
+        progress,
     }
 }
 
-/// The error for an exact pattern cheaper than a bound claimed to be proved.
-fn false_bound(cost: u64, bound: u64, proof: BoundProof) -> SearchError {
-    SearchError::Inconsistent(format!(
-        "an exact pattern costs {cost}, below the lower bound {bound} ({proof}): that bound is \
-         false; please report this instance"
-    ))
+/// The optimal design's problem for the loop: a proposal is a set of edge
+/// orbits, accepted when the oracle finds its pattern exact; each witness
+/// becomes the cut "some orbit it moves is chosen", multiplied by the
+/// normalising symmetries.
+struct ExactPatterns<'a> {
+    orbits: &'a EdgeOrbits,
+    target: &'a JointAction,
+    oracle: &'a dyn ExactnessOracle,
+    weights: &'a [u64],
+    cover: Option<&'a Cover>,
+    graph: Option<&'a OrbitGraph>,
+    symmetries: &'a symmetry::PointSymmetries,
+    on_orbits: &'a symmetry::EdgeOrbitAction<'a>,
+    stop: &'a dyn Fn() -> bool,
+}
+
+impl ExactPatterns<'_> {
+    /// [`incumbent_from`] with this problem's settings.
+    fn incumbent(
+        &self,
+        start: &[bool],
+        seed: u64,
+        progress: &SearchProgress,
+    ) -> Result<Option<(Vec<bool>, u64)>, SearchError> {
+        incumbent_from(
+            self.orbits,
+            self.weights,
+            self.oracle,
+            start,
+            seed,
+            progress,
+            self.cover,
+            self.graph,
+            self.stop,
+        )
+    }
+}
+
+impl Refutable for ExactPatterns<'_> {
+    type Refutation = Vec<Perm>;
+
+    fn check(&mut self, chosen: &[bool]) -> Result<Verdict<Vec<Perm>>, SearchError> {
+        match self.oracle.check_chosen(self.orbits, chosen) {
+            Ok(Check::Exact) => Ok(Verdict::Accepted),
+            Ok(Check::Witnesses(witnesses)) => Ok(Verdict::Refuted(witnesses)),
+            Err(OracleError::Stopped) => Ok(Verdict::Stopped),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Repairs the first proposal and then every 2^j-th, for an incumbent.
+    fn incumbent_after(
+        &mut self,
+        chosen: &[bool],
+        _witnesses: &Vec<Perm>,
+        progress: &SearchProgress,
+    ) -> Result<Option<(Vec<bool>, u64)>, SearchError> {
+        if !progress.iterations.is_power_of_two() {
+            return Ok(None);
+        }
+        self.incumbent(chosen, progress.iterations, progress)
+    }
+
+    fn cuts(
+        &mut self,
+        chosen: &[bool],
+        witnesses: &Vec<Perm>,
+    ) -> Result<Vec<Vec<Lit>>, SearchError> {
+        let images_each = (CUT_IMAGE_BUDGET / witnesses.len()).max(1);
+        let mut cuts = Vec::new();
+        for pi in witnesses {
+            let moved = moved_orbits(pi, self.orbits);
+            if moved.iter().any(|&o| chosen[o as usize]) {
+                return Err(SearchError::Inconsistent(format!(
+                    "witness {pi} moves a chosen orbit, so it is no automorphism"
+                )));
+            }
+            if moved.is_empty() {
+                return Err(SearchError::Inconsistent(format!(
+                    "witness {pi} fixes every edge orbit, so it lies in the closure"
+                )));
+            }
+            // A witness normalising the target maps cuts to cuts as well.
+            let extra: Vec<Perm> = if symmetry::normalizes(pi, self.target) {
+                vec![pi.clone(), pi.inverse()]
+            } else {
+                Vec::new()
+            };
+            let images = symmetry::cut_images(
+                &moved,
+                self.symmetries,
+                &extra,
+                self.on_orbits,
+                images_each,
+                CUT_IMAGE_WORK,
+            );
+            cuts.extend(
+                images
+                    .iter()
+                    .map(|image| image.iter().map(|&o| Lit::pos(o as usize)).collect()),
+            );
+        }
+        Ok(cuts)
+    }
+
+    fn infeasible(&self) -> SearchError {
+        SearchError::Inconsistent("the cuts exclude the dense design, which is exact".into())
+    }
 }
 
 /// The cheapest exact pattern by trying every non-empty subset of orbits

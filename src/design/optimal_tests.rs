@@ -2,6 +2,7 @@ use super::*;
 use crate::action::GeneratorPair;
 use crate::design::connectivity::{connectivity_lower_bound, covering_connectivity_lower_bound};
 use crate::design::oracle::BruteForceOracle;
+use crate::solve::SolverKind;
 use proptest::prelude::*;
 
 fn perm(images: &[usize]) -> Perm {

@@ -1,5 +1,6 @@
 //! The paper's sparse design: a smallest symmetric generating set H of G, found by a solver with subgroup cuts.
 //!
+//! The shared loop of [`super::refutation_loop`] on `GeneratingSets`.
 //! Variables: one per class {h, h^-1} of non-identity elements (weight 1
 //! for an involution, 2 otherwise), minimising |H|. When the proposal
 //! generates only K < G (a stabiliser chain decides), the cut "some chosen
@@ -17,11 +18,14 @@
 //! representatives m_q, and one colour per (p, q, h): the G-orbit of
 //! (n_p, h . m_q). Where it is still slow: listing G and sifting every
 //! element after each round costs |G| sifts per cut.
-use super::optimal::{SearchError, SearchProgress, SearchSettings};
+use super::refutation_loop::{
+    Certificate, Refutable, RefutationLoop, SearchError, SearchProgress, SearchSettings,
+    SolverProof, Verdict,
+};
 use crate::action::{EdgeOrbits, JointAction};
 use crate::group::StabilizerChain;
 use crate::perm::Perm;
-use crate::solve::{new_solver, Lit, Outcome};
+use crate::solve::Lit;
 use num_bigint::BigUint;
 use rand::SeedableRng;
 
@@ -237,7 +241,6 @@ pub fn minimum_generating_set(
     let order = action.order();
     let degree = action.input_size() + action.output_size();
     let candidates = candidates(action);
-    let weights: Vec<u64> = candidates.classes.iter().map(|c| c.len() as u64).collect();
     let ceiling = element_order_ceiling(&candidates, degree);
     let shape_bound = provable_lower_bound(&order, &ceiling);
     let mut progress = SearchProgress {
@@ -247,23 +250,15 @@ pub fn minimum_generating_set(
     };
     // The proof of the current bound: the shape bound until the solver,
     // over all of G (listed), proves more.
-    let mut proof = shape_bound_proof(shape_bound);
-    let done =
-        |chosen: Vec<usize>, optimal: bool, bound: u64, proof: String, progress: SearchProgress| {
-            Ok(GeneratingSet {
-                elements: chosen
-                    .iter()
-                    .flat_map(|&c| candidates.classes[c].iter().cloned())
-                    .collect(),
-                optimal,
-                lower_bound: bound,
-                proof,
-                listed: candidates.listed,
-                progress,
-            })
-        };
+    let proof = shape_bound_proof(shape_bound);
+    let listed = candidates.listed;
     if candidates.classes.is_empty() {
-        return done(Vec::new(), true, 0, proof, progress);
+        let certificate = Certificate {
+            cost: 0,
+            lower_bound: 0,
+            proof,
+        };
+        return Ok(generating_set(Vec::new(), certificate, listed, progress));
     }
     // An incumbent first: when it meets the group-theoretic bound it is a
     // smallest set of all of G (listed or not), and the loop returns it
@@ -283,108 +278,134 @@ pub fn minimum_generating_set(
         {
             progress.best = h.len() as u64;
             (settings.progress)(&progress);
-            return Ok(GeneratingSet {
-                elements: h,
-                optimal: true,
+            // `h` has exactly the bound's size: proved smallest.
+            let certificate = Certificate {
+                cost: h.len() as u64,
                 lower_bound: shape_bound,
                 proof,
-                listed: false,
-                progress,
-            });
+            };
+            return Ok(generating_set(h, certificate, listed, progress));
         }
     }
     let incumbent = random_generating_set(&candidates, &order, degree, &pattern_size);
-    if let Some((_, cost)) = &incumbent {
-        progress.best = *cost;
+    let weights: Vec<u64> = candidates.classes.iter().map(|c| c.len() as u64).collect();
+    // Over a pool, the solver's minimum says nothing about all of G.
+    let solver_proof = candidates.listed.then(|| {
+        let classes = candidates.classes.len();
+        Box::new(move |p: &SearchProgress| listed_solver_proof(classes, p.cuts))
+            as SolverProof<'_, String>
+    });
+    let mut search = RefutationLoop::new(weights, settings, progress, proof, solver_proof)?;
+    if let Some((chosen, cost)) = incumbent {
+        let mut flags = vec![false; candidates.classes.len()];
+        for c in chosen {
+            flags[c] = true;
+        }
+        search.offer_incumbent(flags, cost);
     }
-    let mut solver = new_solver(settings.solver, weights)?;
-    solver.raise_lower_bound(progress.bound)?;
-    solver.add_clause(
+    search.add_clause(
         &(0..candidates.classes.len())
             .map(Lit::pos)
             .collect::<Vec<_>>(),
     );
-    let stopped = |progress: SearchProgress, proof: String| match &incumbent {
-        Some((chosen, _)) => {
-            let bound = progress.bound;
-            done(chosen.clone(), false, bound, proof, progress)
+    let ending = search.run(&mut GeneratingSets {
+        candidates: &candidates,
+        degree,
+        order: &order,
+    })?;
+    let (elements, certificate) = match &ending.best {
+        Some((chosen, cost)) => {
+            let elements = (0..chosen.len())
+                .filter(|&c| chosen[c])
+                .flat_map(|c| candidates.classes[c].iter().cloned())
+                .collect();
+            (elements, ending.certificate(*cost))
         }
-        None => fallback(action, &candidates, progress, proof),
+        // Stopped before any generating set was known.
+        None => {
+            let elements = generators_and_inverses(action);
+            let certificate = ending.certificate(elements.len() as u64);
+            (elements, certificate)
+        }
     };
-    loop {
-        if let Some((chosen, _)) = incumbent.as_ref().filter(|(_, c)| *c <= progress.bound) {
-            // Every generating set satisfies the cuts and the proved bound, and
-            // nothing smaller than the incumbent does.
-            (settings.progress)(&progress);
-            let bound = progress.bound;
-            return done(chosen.clone(), true, bound, proof, progress);
-        }
-        if (settings.stop)() {
-            return stopped(progress, proof);
-        }
-        let proposal = match solver.minimize(settings.stop)? {
-            Outcome::Optimal(m) => m,
-            Outcome::Stopped { lower_bound } => {
-                // Over a pool the solver's bound says nothing about all of G.
-                if candidates.listed && lower_bound > progress.bound {
-                    progress.bound = lower_bound;
-                    proof = listed_solver_proof(&candidates, progress.cuts);
-                }
-                return stopped(progress, proof);
-            }
-            Outcome::Infeasible => {
-                return Err(SearchError::Inconsistent(
-                    "the subgroup cuts exclude every generating set".into(),
-                ))
-            }
-        };
-        progress.iterations += 1;
-        if candidates.listed && proposal.cost > progress.bound {
-            progress.bound = proposal.cost;
-            proof = listed_solver_proof(&candidates, progress.cuts);
-        }
-        if incumbent
-            .as_ref()
-            .is_some_and(|(_, c)| *c <= progress.bound)
-        {
-            continue; // the loop head returns the incumbent as proved
-        }
-        let chosen: Vec<usize> = (0..proposal.chosen.len())
-            .filter(|&c| proposal.chosen[c])
+    Ok(generating_set(
+        elements,
+        certificate,
+        listed,
+        ending.progress,
+    ))
+}
+
+/// The search's result from `h` and what was proved about it.
+fn generating_set(
+    elements: Vec<Perm>,
+    certificate: Certificate<String>,
+    listed: bool,
+    progress: SearchProgress,
+) -> GeneratingSet {
+    GeneratingSet {
+        elements,
+        optimal: certificate.optimal(),
+        lower_bound: certificate.lower_bound,
+        proof: certificate.proof,
+        listed,
+        progress,
+    }
+}
+
+/// The sparse design's problem for the loop: a proposal is a set of
+/// inverse classes, accepted when it generates G (a stabiliser chain
+/// decides); otherwise it generates K < G, and the cut is "some chosen
+/// element lies outside K" (every generating set of G satisfies it).
+struct GeneratingSets<'a> {
+    candidates: &'a Candidates,
+    degree: usize,
+    order: &'a BigUint,
+}
+
+impl Refutable for GeneratingSets<'_> {
+    /// The subgroup the proposal generates.
+    type Refutation = StabilizerChain;
+
+    fn check(&mut self, chosen: &[bool]) -> Result<Verdict<StabilizerChain>, SearchError> {
+        let elements: Vec<Perm> = (0..chosen.len())
+            .filter(|&c| chosen[c])
+            .flat_map(|c| self.candidates.classes[c].iter().cloned())
             .collect();
-        let elements: Vec<Perm> = chosen
-            .iter()
-            .flat_map(|&c| candidates.classes[c].iter().cloned())
-            .collect();
-        let generated = StabilizerChain::new(degree, &elements);
-        if generated.order() == order {
-            progress.best = proposal.cost;
-            (settings.progress)(&progress);
-            let bound = progress.bound;
-            // From a pool, smallest only if it meets the group-theoretic
-            // bound; listed, the solver's minimum is the bound.
-            let optimal = proposal.cost <= bound;
-            return done(chosen, optimal, bound, proof, progress);
-        }
-        let outside: Vec<Lit> = candidates
+        let generated = StabilizerChain::new(self.degree, &elements);
+        Ok(if generated.order() == *self.order {
+            Verdict::Accepted
+        } else {
+            Verdict::Refuted(generated)
+        })
+    }
+
+    fn cuts(
+        &mut self,
+        _chosen: &[bool],
+        generated: &StabilizerChain,
+    ) -> Result<Vec<Vec<Lit>>, SearchError> {
+        let outside: Vec<Lit> = self
+            .candidates
             .classes
             .iter()
             .enumerate()
             .filter(|(_, class)| !generated.contains(&class[0]))
             .map(|(c, _)| Lit::pos(c))
             .collect();
-        solver.add_clause(&outside);
-        progress.cuts += 1;
-        (settings.progress)(&progress);
+        Ok(vec![outside])
+    }
+
+    fn infeasible(&self) -> SearchError {
+        SearchError::Inconsistent("the subgroup cuts exclude every generating set".into())
     }
 }
 
 /// The proof of a bound the solver proved over all of G.
-fn listed_solver_proof(candidates: &Candidates, cuts: u64) -> String {
+fn listed_solver_proof(classes: usize, cuts: u64) -> String {
     format!(
-        "solver: no smaller symmetric set of G's {} non-identity classes {{h, h^-1}} satisfies \
-         {cuts} subgroup cuts",
-        candidates.classes.len()
+        "solver: no smaller symmetric set of G's {classes} non-identity classes {{h, h^-1}} \
+         satisfies {cuts} subgroup cuts"
     )
 }
 
@@ -499,13 +520,9 @@ fn power(x: &Perm, e: &BigUint) -> Perm {
     Perm::from_images_unchecked(images)
 }
 
-/// When stopped early: the instance's generators and their inverses.
-fn fallback(
-    action: &JointAction,
-    candidates: &Candidates,
-    progress: SearchProgress,
-    proof: String,
-) -> Result<GeneratingSet, SearchError> {
+/// When stopped before any generating set was found: the instance's
+/// generators and their inverses (without the identity).
+fn generators_and_inverses(action: &JointAction) -> Vec<Perm> {
     let mut elements: Vec<Perm> = Vec::new();
     for g in action.joint_generators() {
         for e in [g.clone(), g.inverse()] {
@@ -514,14 +531,7 @@ fn fallback(
             }
         }
     }
-    Ok(GeneratingSet {
-        elements,
-        optimal: false,
-        lower_bound: progress.bound,
-        proof,
-        listed: candidates.listed,
-        progress,
-    })
+    elements
 }
 
 /// The orbits of the sparse pattern for `h`: for every input orbit
