@@ -34,7 +34,7 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// Parses a comma-separated list of methods, keeping the order given and dropping repeats.
@@ -112,9 +112,13 @@ impl DesignSettings {
 /// Workers write files only while holding the gate for reading; an
 /// interrupter that takes it for writing waits for writes in flight and then
 /// knows no further file will be started.
+///
+/// The cancellation flag is also every running design's interrupt flag
+/// ([`DesignOptions::interrupt`]), so a cancel stops the searches in flight
+/// at their next check, not only the jobs not yet started.
 #[derive(Debug, Default)]
 pub struct BatchControl {
-    cancelled: AtomicBool,
+    cancelled: Arc<AtomicBool>,
     gate: RwLock<()>,
 }
 
@@ -371,6 +375,36 @@ pub fn run_jobs(
     Ok(())
 }
 
+/// Writes a record for each of this process's interrupted rows (`rows`
+/// with status interrupted), so that the summaries another process builds
+/// from the directory show them and a resume designs them again; a job
+/// whose record already says `ok` (another process finished it, or an
+/// earlier run did and its layer is still there) keeps that record.
+/// Returns the rows whose record could not be written, with the reason.
+pub fn write_interrupted_records(
+    out_dir: &Path,
+    jobs: &[BatchJob],
+    rows: &[SummaryRow],
+) -> Vec<(SummaryRow, std::io::Error)> {
+    let by_key: std::collections::HashMap<(&str, &str), &BatchJob> = jobs
+        .iter()
+        .map(|j| ((j.key.as_str(), j.method.name()), j))
+        .collect();
+    let mut failed = Vec::new();
+    for row in rows.iter().filter(|r| r.status == RowStatus::Interrupted) {
+        let Some(job) = by_key.get(&(row.instance.as_str(), row.method.as_str())) else {
+            continue;
+        };
+        if record::record_says_ok(out_dir, job) {
+            continue;
+        }
+        if let Err(e) = write_record(out_dir, job, row) {
+            failed.push((row.clone(), e));
+        }
+    }
+    failed
+}
+
 /// Rows for the jobs that have none in `rows` (never started or abandoned).
 pub fn fill_interrupted(jobs: &[BatchJob], rows: &mut Vec<SummaryRow>) {
     let done: std::collections::HashSet<(String, &str)> = rows
@@ -611,7 +645,9 @@ fn run_job_inner<'c>(
     } else {
         ChannelExpansion::NONE
     };
-    let options = config.design.options(job.method);
+    let mut options = config.design.options(job.method);
+    // a cancel (Ctrl-C) stops this design's search too; its result is then not written
+    options.interrupt = Some(control.cancelled.clone());
     let earlier = if config.force {
         Err(None)
     } else {

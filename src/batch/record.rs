@@ -70,6 +70,12 @@ pub fn write_record(dir: &Path, job: &BatchJob, row: &SummaryRow) -> std::io::Re
     })
 }
 
+/// Whether `job`'s record in `dir` exists and says `ok`.
+pub fn record_says_ok(dir: &Path, job: &BatchJob) -> bool {
+    let path = dir.join(format!("{}{ROW_SUFFIX}", record_stem(job)));
+    read_record(&path).is_some_and(|row| row.status == RowStatus::Ok)
+}
+
 /// Reads a record; `None` for a file that is not one (garbage is ignored:
 /// the layer beside it, if any, still gets a row).
 fn read_record(path: &Path) -> Option<SummaryRow> {

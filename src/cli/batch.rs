@@ -5,8 +5,8 @@ use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use paramshare::batch::{
     collect_inputs, fill_interrupted, parse_methods, plan_jobs, remove_stale_temporaries, run_jobs,
-    write_directory_summaries, write_plot, write_summaries, BatchConfig, BatchControl, BatchJob,
-    BatchProgress, DesignSettings, RowStatus, Shard, SummaryRow,
+    write_directory_summaries, write_interrupted_records, write_plot, write_summaries, BatchConfig,
+    BatchControl, BatchJob, BatchProgress, DesignSettings, RowStatus, Shard, SummaryRow,
 };
 use paramshare::design::{Method, Objective};
 use paramshare::export::ExportFormat;
@@ -26,8 +26,9 @@ use std::time::Duration;
 /// are kept and not redesigned unless --force. A bad instance or a failed
 /// design becomes an error row and the batch goes on; an instance with no
 /// exact pattern is designed as usual (exact: no, with a note saying why).
-/// Ctrl-C stops at once, keeps every finished result and writes the
-/// summaries (exit status 130).
+/// Ctrl-C (or SIGTERM) stops the running designs' searches, keeps every
+/// finished result, records the unfinished jobs as interrupted (a resume
+/// designs them again) and writes the summaries (exit status 130).
 ///
 /// Exit status: 0 the batch ran to the end and wrote the summaries (error
 /// rows included: each is printed on standard error); 4 the same, with
@@ -302,6 +303,7 @@ pub fn run(args: BatchArgs) -> Result<i32, Failure> {
             result.map_err(|e| Failure::failed(format!("cannot start the workers: {e}")))?;
             let mut rows = std::mem::take(&mut *rows.lock().unwrap_or_else(|e| e.into_inner()));
             fill_interrupted(&jobs, &mut rows);
+            record_interrupted(&args.out, &jobs, &rows);
             let pending = interrupted_rows(&rows);
             let total = write_reports(&args.out, &pending, &method_names)?;
             report(&rows, total, &args.out);
@@ -313,11 +315,24 @@ pub fn run(args: BatchArgs) -> Result<i32, Failure> {
             })
         }
         Event::Interrupted => {
+            // The flag is every running design's interrupt flag: searches
+            // stop at their next check, and their workers return without
+            // writing. Wait for that (a second Ctrl-C waits no longer), so
+            // nothing is still computing while the records are written.
+            control.cancel();
+            let stopped = matches!(rx.recv_timeout(STOP_GRACE), Ok(Event::Done(_)));
             // hold the gate: no worker starts another file from here on
             let _gate = control.stop_writes();
             bars.finish();
+            if !stopped {
+                eprintln!(
+                    "paramshare: designs still running are abandoned (they did not stop within {} s, or Ctrl-C came again)",
+                    STOP_GRACE.as_secs()
+                );
+            }
             let mut rows = rows.lock().unwrap_or_else(|e| e.into_inner()).clone();
             fill_interrupted(&jobs, &mut rows);
+            record_interrupted(&args.out, &jobs, &rows);
             let pending = interrupted_rows(&rows);
             let total = write_reports(&args.out, &pending, &method_names)?;
             eprintln!("interrupted: finished results kept");
@@ -325,6 +340,23 @@ pub fn run(args: BatchArgs) -> Result<i32, Failure> {
             // exit at once rather than wait for designs in flight
             std::process::exit(130);
         }
+    }
+}
+
+/// How long an interrupted batch waits for its running designs to stop.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
+/// Writes the row records of this run's interrupted jobs (see
+/// [`write_interrupted_records`]); a record that cannot be written is
+/// reported, and the row still appears in this run's summaries.
+fn record_interrupted(out: &Path, jobs: &[BatchJob], rows: &[SummaryRow]) {
+    for (row, e) in write_interrupted_records(out, jobs, rows) {
+        eprintln!(
+            "paramshare: cannot record {} ({}) as interrupted in {}: {e}",
+            row.instance,
+            row.method,
+            out.display()
+        );
     }
 }
 

@@ -342,3 +342,87 @@ fn a_killed_batch_leaves_only_whole_layer_files() {
     check_no_partial_files(&out);
     assert_eq!(rows(&out).len(), count);
 }
+
+/// An optimal design that runs far longer than the test waits: the closure
+/// of this pooling layer is a product of many symmetric groups.
+fn slow_optimal_instance(dir: &Path) -> PathBuf {
+    let inst = dir.join("slow");
+    std::fs::create_dir_all(&inst).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/instances/families/d4-32x32-pool.json"
+        ),
+        inst.join("pool.json"),
+    )
+    .unwrap();
+    inst
+}
+
+#[test]
+fn ctrl_c_stops_the_running_design_and_records_it_for_others_and_a_resume() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inst = slow_optimal_instance(tmp.path());
+    let out = tmp.path().join("out");
+    let args = [
+        inst.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--methods",
+        "optimal",
+    ];
+    let child = batch(&args)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    let waited = sent.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    // the design saw the interrupt: the batch did not wait out its grace
+    // period (10 s) for a search that kept running
+    assert!(
+        !stderr.contains("abandoned"),
+        "the running design did not stop: {stderr}"
+    );
+    eprintln!("the batch ended {waited:?} after SIGINT");
+    // the interrupted job is on disk, not only in that process's memory
+    let record = out.join("pool.optimal.row.json");
+    let text = std::fs::read_to_string(&record).expect("a record for the interrupted job");
+    let value: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["row"]["status"], "interrupted", "{text}");
+    assert!(!out.join("pool.optimal.layer.json").exists());
+    // another process's summaries (a merge) show it
+    let merged = tmp.path().join("merged");
+    let status = Command::cargo_bin("paramshare")
+        .expect("binary built")
+        .args([
+            "merge",
+            out.to_str().unwrap(),
+            "--out",
+            merged.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let merged_rows = rows(&merged);
+    assert_eq!(merged_rows.len(), 1);
+    assert_eq!(merged_rows[0]["status"], "interrupted");
+    // a resume designs it again (here with a time limit, to end soon)
+    let mut resume = args.to_vec();
+    resume.extend(["--time-limit", "1"]);
+    let status = batch(&resume).status().unwrap();
+    assert!(status.success());
+    let r = rows(&out);
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0]["status"], "ok", "{r:?}");
+    assert_eq!(r[0]["reused"], false);
+    assert!(out.join("pool.optimal.layer.json").is_file());
+}
