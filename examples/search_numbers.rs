@@ -43,7 +43,7 @@ fn main() {
         let target = if closure.is_exact() {
             action.clone()
         } else {
-            closure_action(&action, &closure)
+            closure_action(&action, &closure, std::sync::Arc::new(action.edge_orbits()))
         };
         let orbits = target.edge_orbits();
         let oracle = VerifierOracle::new(&target);

@@ -45,7 +45,7 @@ pub fn run(
     let target = if closure.is_exact() {
         action.clone()
     } else {
-        closure_action(action, &closure)
+        closure_action(action, &closure, std::sync::Arc::new(action.edge_orbits()))
     };
     let target_name = if closure.is_exact() {
         format!("G (order {})", action.order())

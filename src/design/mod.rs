@@ -483,8 +483,17 @@ fn record_search(
     extra.insert("cuts".into(), p.cuts.into());
 }
 
-/// The closure of G (Aut of the dense design, from its verdict) as a joint action.
-pub fn closure_action(action: &JointAction, closure: &Verdict) -> JointAction {
+/// The closure of G (Aut of the dense design, from its verdict) as a joint
+/// action; `orbits` are G's edge orbits. Its stabiliser chain is built only
+/// if something asks for it ([`JointAction::closure_of_dense`]): the
+/// closure of an invariant layer can be a product of a hundred symmetric
+/// groups, whose chain took 23 s and 4 GB (D4 on 32 x 32 pooled), and the
+/// search needs only membership, which the orbits answer.
+pub fn closure_action(
+    action: &JointAction,
+    closure: &Verdict,
+    orbits: std::sync::Arc<crate::action::EdgeOrbits>,
+) -> JointAction {
     let (n, m) = (action.input_size(), action.output_size());
     let pairs = closure
         .generators
@@ -499,30 +508,7 @@ pub fn closure_action(action: &JointAction, closure: &Verdict) -> JointAction {
                 .expect("an automorphism preserves the outputs"),
         })
         .collect();
-    JointAction::with_known_order(n, m, pairs, &closure.automorphism_order)
-}
-
-/// [`closure_action`] on a worker thread, abandoned (`None`) when `stop`
-/// turns true first: the closure of an invariant layer can be a product of
-/// huge symmetric groups (Sym(380) x Sym(20) for a graph invariant on 20
-/// vertices), whose deterministic Schreier-Sims check takes minutes, and
-/// --time-limit and Ctrl-C must still be obeyed. An abandoned build ends
-/// with the process.
-fn closure_action_until(
-    action: &JointAction,
-    closure: &Verdict,
-    stop: &dyn Fn() -> bool,
-) -> Option<JointAction> {
-    let (action, closure) = (action.clone(), closure.clone());
-    // the chain is built on first use: build it here, on the worker
-    let build = move || {
-        let target = closure_action(&action, &closure);
-        target.chain();
-        target
-    };
-    let joined = crate::background::run_unless_stopped(build, stop)?;
-    // A panic building the chain is a bug, not a stop: raise it here.
-    Some(joined.unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
+    JointAction::closure_of_dense(n, m, pairs, &closure.automorphism_order, orbits)
 }
 
 /// The optimal design: the tying matrix and what was proved about it.
@@ -534,7 +520,7 @@ fn optimal_design(
     extra: &mut serde_json::Map<String, Value>,
     notes: &mut Vec<String>,
 ) -> Result<(Tying, Certificate), DesignError> {
-    let orbits = action.edge_orbits();
+    let orbits = std::sync::Arc::new(action.edge_orbits());
     let stop = || stop_condition.stopped();
     let target = if closure.is_exact() {
         action.clone()
@@ -542,23 +528,7 @@ fn optimal_design(
         let witness =
             readable_witness(closure, action).expect("a closure larger than G has a witness");
         notes.push(impossibility_note(action, closure, &witness));
-        let Some(target) = closure_action_until(action, closure, &stop) else {
-            notes.push(format!(
-                "stopped while building the stabiliser chain of the closure (order {}), before \
-                 any search; this is the dense design, whose automorphism group is the closure",
-                closure.automorphism_order
-            ));
-            extra.insert("interrupted".into(), true.into());
-            let all = vec![true; orbits.count()];
-            let weights = optimal::orbit_weights(&orbits, options.objective);
-            let certificate = Certificate {
-                cost: crate::solve::cost_of(&weights, &all),
-                lower_bound: 0,
-                proof: optimal::BoundProof::Trivial.to_string(),
-            };
-            return Ok((optimal::pattern_of(&orbits, &all), certificate));
-        };
-        target
+        closure_action(action, closure, std::sync::Arc::clone(&orbits))
     };
     let oracle = oracle::VerifierOracle::with_stop(&target, &stop);
     let mut report = |p: &SearchProgress| {

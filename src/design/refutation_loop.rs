@@ -243,6 +243,24 @@ impl<'a, P: Clone + Display> RefutationLoop<'a, P> {
         }
     }
 
+    /// One solve before any proposal is checked: the solver's minimum under
+    /// the clauses so far becomes the proved bound (when the solver's
+    /// minimum is a proof), so that the work done before the loop (an
+    /// incumbent's local search) can stop as soon as it meets it. A stop
+    /// keeps the bound the solver reached.
+    pub fn presolve(&mut self) -> Result<(), SearchError> {
+        match self.solver.minimize(self.stop)? {
+            Outcome::Optimal(m) => self.solver_bound(m.cost),
+            Outcome::Stopped { lower_bound } => self.solver_bound(lower_bound),
+            Outcome::Infeasible => {
+                return Err(SearchError::Inconsistent(
+                    "the clauses exclude every assignment before the first proposal".into(),
+                ))
+            }
+        }
+        Ok(())
+    }
+
     /// The search so far.
     pub fn progress(&self) -> &SearchProgress {
         &self.progress

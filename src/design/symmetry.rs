@@ -210,11 +210,13 @@ pub fn normalizing_symmetries(target: &JointAction) -> PointSymmetries {
         generators: Vec::new(),
         by_orbit: vec![Vec::new(); side_orbits.len()],
     };
-    if target.chain().depth() > MAX_CHAIN_DEPTH {
+    if target.chain_deferred() || target.chain().depth() > MAX_CHAIN_DEPTH {
         // A point stabiliser per orbit copies the chain's lower levels: for
         // the closure of a pooling layer (a product of a hundred symmetric
         // groups, ~1000 levels) that took minutes. The symmetries only speed
-        // the search up, and such centralisers are mostly trivial.
+        // the search up, and such centralisers are mostly trivial. A
+        // closure whose chain was never built (JointAction::closure_of_dense)
+        // is such a group: building it is what took the minutes.
         return symmetries;
     }
     let order = target.order();
@@ -342,7 +344,7 @@ pub fn normalizes(nu: &Perm, target: &JointAction) -> bool {
     target
         .joint_generators()
         .iter()
-        .all(|g| target.chain().contains(&inverse.then(g).then(nu)))
+        .all(|g| target.contains(&inverse.then(g).then(nu)))
 }
 
 /// Puget's clauses `x_O -> x_{b_i}` on the partial chain of the module

@@ -197,3 +197,30 @@ fn verify_optimality_refuses_instances_too_large_to_enumerate() {
     let (_, stderr) = verify_optimality(&out, None, 2);
     assert!(stderr.contains("too large to enumerate"), "{stderr}");
 }
+
+#[test]
+fn a_pooling_layer_is_proved_to_read_every_input_orbit_but_the_largest() {
+    // D4 on a 6 x 6 image to one invariant output: no pattern is exact for
+    // G, the target is the closure (the symmetric group on every input
+    // orbit), and an exact pattern leaves at most one input orbit unread
+    // (two unread points of different orbits could be swapped). Orbits:
+    // three of 4 pixels (the diagonals), three of 8, so 36 - 8 = 28 edges.
+    let dir = tempfile::tempdir().unwrap();
+    let instance = dir.path().join("d4-6-pool.json");
+    paramshare()
+        .args(["instance", "d4", "6", "--output-action", "trivial", "-o"])
+        .arg(&instance)
+        .assert()
+        .code(0);
+    let out = dir.path().join("pool.json");
+    let (layer, _) = design(&instance, &["--method", "optimal"], &out);
+    assert_eq!(layer["exact"], false);
+    assert_eq!(layer["edges"].as_u64(), Some(28));
+    assert_eq!(layer["parameters"].as_u64(), Some(5));
+    assert_eq!(layer["optimal"], true);
+    assert_eq!(layer["lower_bound"].as_u64(), Some(28));
+    assert_eq!(layer["automorphism_order"], layer["closure_order"]);
+    // Re-proved by enumerating every cheaper orbit subset with the verifier alone.
+    let (stdout, _) = verify_optimality(&out, None, 0);
+    assert!(stdout.contains("optimal: no"), "{stdout}");
+}

@@ -48,7 +48,7 @@ fn optimum(action: &JointAction) -> Optimum {
     let target = if closure.is_exact() {
         action.clone()
     } else {
-        closure_action(action, &closure)
+        closure_action(action, &closure, std::sync::Arc::new(action.edge_orbits()))
     };
     let orbits = target.edge_orbits();
     assert!(orbits.count() <= EXHAUSTIVE_LIMIT);
@@ -120,7 +120,7 @@ fn both_backends_agree(action: &JointAction) {
     let target = if closure.is_exact() {
         action.clone()
     } else {
-        closure_action(action, &closure)
+        closure_action(action, &closure, std::sync::Arc::new(action.edge_orbits()))
     };
     for objective in [Objective::Parameters, Objective::Edges] {
         let sat = search(&target, objective, SolverKind::Sat).1;
