@@ -64,6 +64,32 @@
 //! above and the sum of the smallest orbit sizes, as many as the orbit
 //! bound asks (for the free 32x32 torus: 3 x 1024 = 3072, the optimum).
 //!
+//! **Covering patterns** (`--cover`: every point has an edge). Let a and b
+//! be the fixed inputs and outputs, f = a + b, R the moved orbits. Every
+//! component of B other than T lies in F (T holds V \ F), and, as a point
+//! has an edge, each has at least two points, an input and an output: if k
+//! is their number, they have at least f_out - k edges, where f_out = |F \ T|
+//! (a connected graph has at least one edge fewer than points). Each of
+//! those edges joins two fixed points, so it is an edge orbit by itself.
+//! - If T holds no fixed point, T is not a tree (a G-invariant tree has a
+//!   fixed centre, the corollary), so it has at least |V \ F| edges, and
+//!   the generation argument holds: at least R - 1 + d(G/N) orbits lie in
+//!   T. All f fixed points lie outside T, k <= min(a, b), so
+//!   |E| >= |V \ F| + f - min(a, b) and the orbits number at least
+//!   R - 1 + rank + f - min(a, b).
+//! - If T holds j >= 1 fixed points (j_a inputs, j_b outputs), T has at
+//!   least |T| - 1 = |V \ F| + j - 1 edges and its R + j orbits of points
+//!   need R + j - 1 edge orbits; k <= min(a - j_a, b - j_b), at most
+//!   k* = max(min(a - 1, b) when a >= 1, min(a, b - 1) when b >= 1). So
+//!   |E| >= |V \ F| + f - 1 - k* and the orbits number at least R + f - 1 - k*.
+//!
+//! The covering bound is the smaller of the two cases, and the larger of
+//! that and the bound for all exact patterns (which holds for covering ones
+//! too); under the edges objective also the sum of the smallest orbits, as
+//! many as the orbit count asks. With F empty it adds nothing. D4 on a 5 x 5
+//! image (a = b = 1, the centre pixels): |V \ F| = 48, so 48 + 2 - 1 = 49
+//! edges either way, the covering optimum, where the exact bound says 48.
+//!
 //! When the hypotheses fail (|G| <= 2, no regular orbit) the bound is not
 //! claimed and the search proceeds with its cuts alone.
 use super::Objective;
@@ -73,14 +99,21 @@ use crate::perm::Perm;
 use num_bigint::BigUint;
 use num_traits::ToPrimitive;
 
-/// The lower bound the theorem gives under `objective` for patterns whose
-/// automorphism group is exactly `target`, or `None` when its hypotheses
-/// fail (|G| <= 2, or no orbit on which `target` acts regularly).
-pub fn connectivity_lower_bound(
-    target: &JointAction,
-    orbits: &EdgeOrbits,
-    objective: Objective,
-) -> Option<u64> {
+/// What the theorem reads off the group: its point orbits (joint
+/// numbering), the moved orbits and points, the fixed points per side, and
+/// the rank bound of the generation argument; `None` when the hypotheses
+/// fail (|G| <= 2, or no regular orbit).
+struct Shape {
+    order: BigUint,
+    point_orbits: Vec<Vec<usize>>,
+    moved_orbits: u64,
+    moved_points: u64,
+    fixed_inputs: u64,
+    fixed_outputs: u64,
+    rank: u64,
+}
+
+fn shape(target: &JointAction) -> Option<Shape> {
     let order = target.order();
     if order < BigUint::from(3u32) {
         return None;
@@ -101,35 +134,117 @@ pub fn connectivity_lower_bound(
         .filter(|o| o.len() > 1)
         .map(|o| o.len() as u64)
         .sum();
-    let fixed_points = point_orbits.len() as u64 - moved_orbits;
+    let fixed = |input_side: bool| {
+        point_orbits
+            .iter()
+            .filter(|o| o.len() == 1 && (o[0] < target.input_size()) == input_side)
+            .count() as u64
+    };
+    let (fixed_inputs, fixed_outputs) = (fixed(true), fixed(false));
     let representatives: Vec<usize> = point_orbits
         .iter()
         .filter(|o| o.len() > 1)
         .map(|o| o[0])
         .collect();
     let rank = elementary_abelian_rank_over_stabilizers(target, &representatives);
+    Some(Shape {
+        order,
+        point_orbits,
+        moved_orbits,
+        moved_points,
+        fixed_inputs,
+        fixed_outputs,
+        rank,
+    })
+}
+
+/// The lower bound the theorem gives under `objective` for patterns whose
+/// automorphism group is exactly `target`, or `None` when its hypotheses
+/// fail (|G| <= 2, or no orbit on which `target` acts regularly).
+pub fn connectivity_lower_bound(
+    target: &JointAction,
+    orbits: &EdgeOrbits,
+    objective: Objective,
+) -> Option<u64> {
+    let shape = shape(target)?;
+    Some(bound_for_exact(target, &shape, orbits, objective))
+}
+
+/// The sum of the `count` smallest edge orbits: the fewest edges `count` orbits can have.
+fn smallest_orbits(orbits: &EdgeOrbits, count: u64) -> u64 {
+    let mut sizes = orbits.sizes.clone();
+    sizes.sort_unstable();
+    sizes.iter().take(count as usize).sum()
+}
+
+/// [`connectivity_lower_bound`] from the group's [`Shape`].
+fn bound_for_exact(
+    target: &JointAction,
+    shape: &Shape,
+    orbits: &EdgeOrbits,
+    objective: Objective,
+) -> u64 {
+    let fixed_points = shape.fixed_inputs + shape.fixed_outputs;
     let fewest_orbits = if fixed_points == 0 {
-        moved_orbits - 1 + rank
+        shape.moved_orbits - 1 + shape.rank
     } else {
         // Either the component holds a fixed point (one more node in the
         // orbit graph) or it does not (then the generation argument holds).
-        moved_orbits - 1 + rank.min(1)
+        shape.moved_orbits - 1 + shape.rank.min(1)
     };
-    Some(match objective {
+    match objective {
         Objective::Parameters => fewest_orbits,
         Objective::Edges => {
             // At least `fewest_orbits` orbits, so at least the sum of that many smallest.
-            let mut sizes = orbits.sizes.clone();
-            sizes.sort_unstable();
-            let smallest: u64 = sizes.iter().take(fewest_orbits as usize).sum();
+            let smallest = smallest_orbits(orbits, fewest_orbits);
             let spanning = if fixed_points > 0 {
-                moved_points
-            } else if one_cycle_impossible(target, &order, &point_orbits) {
-                moved_points + 1
+                shape.moved_points
+            } else if one_cycle_impossible(target, &shape.order, &shape.point_orbits) {
+                shape.moved_points + 1
             } else {
-                moved_points
+                shape.moved_points
             };
             spanning.max(smallest)
+        }
+    }
+}
+
+/// The lower bound for exact patterns that also cover every point (every
+/// input read, every output fed: `--cover`), or `None` when the theorem's
+/// hypotheses fail: the larger of [`connectivity_lower_bound`] and the
+/// covering corollary of the module docs, which counts the fixed points
+/// the pattern must touch.
+pub fn covering_connectivity_lower_bound(
+    target: &JointAction,
+    orbits: &EdgeOrbits,
+    objective: Objective,
+) -> Option<u64> {
+    let shape = shape(target)?;
+    let exact = bound_for_exact(target, &shape, orbits, objective);
+    let (a, b) = (shape.fixed_inputs, shape.fixed_outputs);
+    let f = a + b;
+    // The most components the pattern can have inside F: when T holds no
+    // fixed point, and when it holds one (an input, or an output).
+    let apart = a.min(b);
+    let Some(beside) = [
+        (a >= 1).then(|| (a - 1).min(b)),
+        (b >= 1).then(|| a.min(b - 1)),
+    ]
+    .into_iter()
+    .flatten()
+    .max() else {
+        // No fixed point: covering adds nothing to the theorem.
+        return Some(exact);
+    };
+    let (r, moved, rank) = (shape.moved_orbits, shape.moved_points, shape.rank);
+    let fewest_orbits = (r - 1 + rank + f - apart).min(r - 1 + f - beside);
+    Some(match objective {
+        Objective::Parameters => exact.max(fewest_orbits),
+        Objective::Edges => {
+            let spanning = (moved + f - apart).min(moved + f - 1 - beside);
+            exact
+                .max(spanning)
+                .max(smallest_orbits(orbits, fewest_orbits))
         }
     })
 }

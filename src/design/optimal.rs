@@ -25,7 +25,7 @@
 //! Where it is still slow: each round costs one verifier call, and a
 //! pattern family with many non-equivalent near-misses (pairs of orbits on
 //! a large torus) needs one round per family member.
-use super::connectivity::connectivity_lower_bound;
+use super::connectivity::{connectivity_lower_bound, covering_connectivity_lower_bound};
 use super::cover::Cover;
 use super::oracle::{Check, ExactnessOracle, OracleError};
 pub use super::pattern::pattern_of;
@@ -479,14 +479,24 @@ fn incumbent_from(
 /// turns true first. It builds a point stabiliser per side orbit: about
 /// 3 s for the 1040 orbits of D4 on a 64 x 64 image, which --time-limit 5
 /// must be able to cut short.
+///
+/// With `covering` it is [`covering_connectivity_lower_bound`], which holds
+/// only for patterns that read every input and feed every output.
 fn connectivity_bound_unless_stopped(
     target: &JointAction,
     orbits: &EdgeOrbits,
     objective: Objective,
+    covering: bool,
     stop: &dyn Fn() -> bool,
 ) -> Option<u64> {
     let (target, orbits) = (target.clone(), orbits.clone());
-    let work = move || connectivity_lower_bound(&target, &orbits, objective);
+    let work = move || {
+        if covering {
+            covering_connectivity_lower_bound(&target, &orbits, objective)
+        } else {
+            connectivity_lower_bound(&target, &orbits, objective)
+        }
+    };
     let joined = crate::background::run_unless_stopped(work, stop)?;
     // A panic in the bound is a bug, not a stop: raise it here.
     joined.unwrap_or_else(|payload| std::panic::resume_unwind(payload))
@@ -506,8 +516,9 @@ pub fn search_optimal(
 
 /// [`search_optimal`] among covering patterns: the cheapest exact pattern
 /// meeting every clause of `cover` (every input read, every output fed).
-/// The cuts and the connectivity bound hold for every exact pattern, so
-/// `optimal` and `lower_bound` mean the same among covering ones.
+/// The cuts hold for every exact pattern; the search starts from
+/// [`covering_connectivity_lower_bound`], proved for covering ones, so
+/// `optimal` and `lower_bound` are claims about covering patterns.
 pub fn search_optimal_covering(
     orbits: &EdgeOrbits,
     target: &JointAction,
@@ -539,7 +550,15 @@ fn search(
         .fold(0u64, |g, &w| num_integer::gcd(g, w))
         .max(1);
     let theory = connectivity_bound
-        .then(|| connectivity_bound_unless_stopped(target, orbits, settings.objective, stop))
+        .then(|| {
+            connectivity_bound_unless_stopped(
+                target,
+                orbits,
+                settings.objective,
+                cover.is_some(),
+                stop,
+            )
+        })
         .flatten()
         .map(|bound| bound.div_ceil(step) * step);
     let progress = SearchProgress {

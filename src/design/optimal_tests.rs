@@ -1,6 +1,6 @@
 use super::*;
 use crate::action::GeneratorPair;
-use crate::design::connectivity::connectivity_lower_bound;
+use crate::design::connectivity::{connectivity_lower_bound, covering_connectivity_lower_bound};
 use crate::design::oracle::BruteForceOracle;
 use crate::solve::SolverKind;
 use proptest::prelude::*;
@@ -95,6 +95,13 @@ fn optimum_parameters(target: &JointAction) -> u64 {
             .unwrap()
             .expect("the dense design is exact and covering");
         assert!(covering >= expected);
+        // The covering bound, checked against the covering brute force.
+        if let Some(bound) = covering_connectivity_lower_bound(target, &orbits, objective) {
+            assert!(
+                bound <= covering,
+                "{objective:?}: covering bound {bound} > covering minimum {covering}"
+            );
+        }
         for solver in [SolverKind::Sat, SolverKind::Ilp] {
             let mut ignore = |_: &SearchProgress| {};
             let found = search_optimal_covering(
@@ -345,6 +352,102 @@ proptest! {
         let action = JointAction::new(k, m, vec![GeneratorPair { input: perm(&shift), output }]);
         let target = brute_force_closure(&action);
         prop_assert!(connectivity_lower_bound(&action, &action.edge_orbits(), Objective::Edges).is_some());
+        optimum_parameters(&target);
+    }
+}
+
+/// `k` inputs on which Z_k acts regularly (a shift) and `fixed_inputs` it
+/// fixes; outputs permuted by `output` (of order dividing k) and
+/// `fixed_outputs` more it fixes.
+fn regular_with_fixed_points(
+    k: usize,
+    fixed_inputs: usize,
+    output: &[usize],
+    fixed_outputs: usize,
+) -> JointAction {
+    let mut input: Vec<usize> = (0..k).map(|i| (i + 1) % k).collect();
+    input.extend(k..k + fixed_inputs);
+    let m = output.len();
+    let mut out = output.to_vec();
+    out.extend(m..m + fixed_outputs);
+    JointAction::new(
+        k + fixed_inputs,
+        m + fixed_outputs,
+        vec![pair(&input, &out)],
+    )
+}
+
+/// The covering bound where it says more than the exact one: Z_3 regular
+/// on 3 of 4 inputs and 3 of 4 outputs (one fixed point a side, the shape
+/// of D4 on an odd image). The brute-force covering minimum meets it.
+#[test]
+fn covering_bound_counts_the_fixed_points() {
+    let action = regular_with_fixed_points(3, 1, &[1, 2, 0], 1);
+    let target = brute_force_closure(&action);
+    let orbits = target.edge_orbits();
+    let oracle = BruteForceOracle::new(&target);
+    let cover = crate::design::cover::Cover::new(&orbits);
+    for objective in [Objective::Edges, Objective::Parameters] {
+        let exact = connectivity_lower_bound(&target, &orbits, objective).unwrap();
+        let covering = covering_connectivity_lower_bound(&target, &orbits, objective).unwrap();
+        let (_, minimum) = exhaustive_minimum_covering(&orbits, &oracle, objective, Some(&cover))
+            .unwrap()
+            .unwrap();
+        assert!(covering > exact, "{objective:?}: {covering} vs {exact}");
+        assert_eq!(covering, minimum, "{objective:?}");
+    }
+    optimum_parameters(&target);
+}
+
+/// D4 on a 5 x 5 image: the exact bound is 48 edges, the covering one 49
+/// (the covering optimum, found by the search in `tests/cli/trainable_layers.rs`).
+#[test]
+fn covering_bound_on_d4_5x5() {
+    let action = crate::instance::families::d4(5)
+        .unwrap()
+        .natural_instance()
+        .action();
+    let orbits = action.edge_orbits();
+    assert_eq!(
+        connectivity_lower_bound(&action, &orbits, Objective::Edges),
+        Some(48)
+    );
+    assert_eq!(
+        covering_connectivity_lower_bound(&action, &orbits, Objective::Edges),
+        Some(49)
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Z_k regular on k inputs with up to 2 fixed inputs; on the outputs
+    /// regular on k, any permutation of order dividing k on up to 2 more,
+    /// and up to 2 fixed (not chosen to meet the bound: `optimum_parameters`
+    /// checks the covering bound against the covering brute force, and the
+    /// searches against both). Closures larger than G are skipped (the bound
+    /// needs a regular orbit of the target).
+    #[test]
+    fn covering_bound_holds_with_fixed_points_on_both_sides(
+        k in 3usize..5,
+        fixed_inputs in 0usize..3,
+        m in 0usize..3,
+        fixed_outputs in 0usize..3,
+        seed in any::<u64>(),
+    ) {
+        use rand::seq::SliceRandom;
+        use rand::SeedableRng;
+        let mut sigma: Vec<usize> = (0..m).collect();
+        sigma.shuffle(&mut rand::rngs::ChaCha8Rng::seed_from_u64(seed));
+        let sigma = perm(&sigma);
+        let o = sigma.order().to_u64_digits().first().copied().unwrap_or(1) as usize;
+        let rest = sigma.pow((o / num_integer::gcd(o, k)) as i64);
+        let mut output: Vec<usize> = (0..k).map(|i| (i + 1) % k).collect();
+        output.extend(rest.images().iter().map(|&x| x as usize + k));
+        let action = regular_with_fixed_points(k, fixed_inputs, &output, fixed_outputs);
+        prop_assume!(k + m + fixed_outputs <= BruteForceOracle::MAX_INPUTS);
+        prop_assume!(action.edge_orbits().count() <= 12);
+        let target = brute_force_closure(&action);
+        prop_assume!(target.order() == action.order());
         optimum_parameters(&target);
     }
 }

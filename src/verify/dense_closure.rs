@@ -123,17 +123,31 @@ fn hashes_distinct(mut hashes: Vec<u64>) -> bool {
     hashes.windows(2).all(|w| w[0] != w[1])
 }
 
+/// Entries of each row (rows of each column) hashed first: rows that differ
+/// there differ, and on image layers they nearly always do, so the whole
+/// matrix is hashed only when the prefixes tie.
+const PREFIX: usize = 64;
+
 /// Whether the rows of `dense` are pairwise different, by hash (a tie is
-/// not a proof); rows are hashed in parallel.
+/// not a proof): first their first [`PREFIX`] entries (distinct prefixes are
+/// distinct rows), then, if two prefixes tie, the whole rows, in parallel.
 fn rows_distinct(dense: &Tying) -> bool {
+    rows_distinct_from(dense, PREFIX)
+}
+
+/// [`rows_distinct`] with prefixes of `prefix` entries.
+fn rows_distinct_from(dense: &Tying, prefix: usize) -> bool {
     use rayon::prelude::*;
-    hashes_distinct(
-        dense
-            .data
-            .par_chunks_exact(dense.cols)
-            .map(row_hash)
-            .collect(),
-    )
+    let hashed = |len: usize| -> bool {
+        hashes_distinct(
+            dense
+                .data
+                .par_chunks_exact(dense.cols)
+                .map(|row| row_hash(&row[..len]))
+                .collect(),
+        )
+    };
+    (dense.cols > prefix && hashed(prefix)) || hashed(dense.cols)
 }
 
 /// A hash of one row: four interleaved lanes (entries `4i + l` into lane
@@ -162,15 +176,25 @@ fn row_hash(row: &[i32]) -> u64 {
     h
 }
 
-/// Whether the columns of `dense` are pairwise different, by hash, in one row-major pass.
+/// Whether the columns of `dense` are pairwise different, by hash, in
+/// row-major passes: first over their first [`PREFIX`] rows, then, if two
+/// tie, over all of them.
 fn columns_distinct(dense: &Tying) -> bool {
-    let mut hashes = vec![0xCBF2_9CE4_8422_2325u64; dense.cols];
-    for row in dense.data.chunks_exact(dense.cols) {
-        for (h, &v) in hashes.iter_mut().zip(row) {
-            *h = mix(*h, v);
+    columns_distinct_from(dense, PREFIX)
+}
+
+/// [`columns_distinct`] with prefixes of `prefix` rows.
+fn columns_distinct_from(dense: &Tying, prefix: usize) -> bool {
+    let hashed = |rows: usize| -> bool {
+        let mut hashes = vec![0xCBF2_9CE4_8422_2325u64; dense.cols];
+        for row in dense.data.chunks_exact(dense.cols).take(rows) {
+            for (h, &v) in hashes.iter_mut().zip(row) {
+                *h = mix(*h, v);
+            }
         }
-    }
-    hashes_distinct(hashes)
+        hashes_distinct(hashes)
+    };
+    (dense.rows > prefix && hashed(prefix)) || hashed(dense.rows)
 }
 
 #[cfg(test)]
@@ -208,6 +232,30 @@ mod tests {
             if dense_design_proved_exact(&action, &dense) {
                 prop_assert!(verify_exact(&dense, &action).unwrap().is_exact());
             }
+        }
+    }
+
+    /// Rows (columns) that tie on their prefix are compared whole; equal
+    /// ones are never called distinct, whatever the prefix.
+    #[test]
+    fn prefixes_decide_only_when_they_differ() {
+        let t = |rows, cols, data: Vec<i32>| Tying { rows, cols, data };
+        // rows equal in their first 2 entries, different in the third
+        let late = t(2, 3, vec![0, 1, 2, 0, 1, 3]);
+        // two equal rows
+        let same = t(2, 3, vec![0, 1, 2, 0, 1, 2]);
+        for prefix in [1, 2, 3, 10] {
+            assert!(rows_distinct_from(&late, prefix));
+            assert!(!rows_distinct_from(&same, prefix));
+            let transpose = |m: &Tying| {
+                let data = (0..m.cols)
+                    .flat_map(|c| (0..m.rows).map(move |r| (r, c)))
+                    .map(|(r, c)| m.get(r, c))
+                    .collect();
+                t(m.cols, m.rows, data)
+            };
+            assert!(columns_distinct_from(&transpose(&late), prefix));
+            assert!(!columns_distinct_from(&transpose(&same), prefix));
         }
     }
 

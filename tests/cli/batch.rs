@@ -375,7 +375,7 @@ fn ctrl_c_stops_the_running_design_and_records_it_for_others_and_a_resume() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    std::thread::sleep(Duration::from_millis(500));
     let sent = Instant::now();
     let killed = Command::new("kill")
         .args(["-INT", &child.id().to_string()])

@@ -223,6 +223,38 @@ fn npy_export_writes_the_bias_beside_it() {
     assert_eq!(values, want);
 }
 
+/// Resuming a batch whose layer is reused still writes a missing `KEY.bias.npy`
+/// (and the same bytes as the first run).
+#[test]
+fn batch_resume_writes_a_missing_bias_npy() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/instances/cyclic-6.json"),
+        inputs.join("c6.json"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = || {
+        paramshare()
+            .args(["batch", "--quiet", "--format", "json,npy", "--out"])
+            .arg(&out)
+            .arg(&inputs)
+            .assert()
+            .success();
+        let summary: Value =
+            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        summary["rows"][0]["reused"].as_bool().unwrap()
+    };
+    assert!(!run(), "the first run designs");
+    let bias = out.join("c6.dense.bias.npy");
+    let first = std::fs::read(&bias).unwrap();
+    std::fs::remove_file(&bias).unwrap();
+    assert!(run(), "the second run reuses the layer");
+    assert_eq!(std::fs::read(&bias).unwrap(), first);
+}
+
 /// The automorphism group order nauty's dreadnaut finds for a layer file,
 /// from the graph `paramshare verify --export-dreadnaut` writes.
 fn dreadnaut_order(layer: &Path) -> String {
