@@ -25,9 +25,9 @@
 //!    the kernel of the action on the classes (that kernel lies in N, and
 //!    N lies in G), so |G| = |C_1|! ... |C_r|! |G on the classes|, the last
 //!    factor computed on the (much smaller) quotient.
-//! 3. **Metacyclic pairs.** For two generators r, s with s r s^-1 in <r>,
-//!    <r> is normal in G = <r, s> = <r><s>, so |G| = |r| m with m the least
-//!    j >= 1 such that s^j lies in <r> (m divides |s|). D_n's rotation and
+//! 3. **Metacyclic pairs.** For two generators r, s with `s r s^-1` in `<r>`,
+//!    `<r>` is normal in `G = <r, s> = <r><s>`, so |G| = |r| m with m the least
+//!    j >= 1 such that `s^j` lies in `<r>` (m divides |s|). D_n's rotation and
 //!    reflection are such a pair (m = 2).
 
 use super::StabilizerChain;
