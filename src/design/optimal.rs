@@ -209,28 +209,14 @@ const UNTOUCHED_PAIR_LITERALS: usize = 1 << 21;
 /// proves its optimum, every input orbit but one read.) Empty when the
 /// clauses would hold more than [`UNTOUCHED_PAIR_LITERALS`] literals.
 fn untouched_pair_clauses(target: &JointAction, orbits: &EdgeOrbits) -> Vec<Vec<Lit>> {
-    let n = orbits.input_size;
-    // touching[v]: the edge orbits with an end in joint orbit v.
-    let joint = target.joint_orbits();
-    let mut orbit_of_point = vec![0usize; n + orbits.output_size];
-    for (v, points) in joint.iter().enumerate() {
-        for &x in points {
-            orbit_of_point[x] = v;
-        }
-    }
-    let mut touching: Vec<Vec<usize>> = vec![Vec::new(); joint.len()];
-    for (o, (i, m)) in orbits.representatives().into_iter().enumerate() {
-        touching[orbit_of_point[i]].push(o);
-        touching[orbit_of_point[n + m]].push(o);
-    }
-    let sides: [Vec<usize>; 2] = [
-        (0..joint.len()).filter(|&v| joint[v][0] < n).collect(),
-        (0..joint.len()).filter(|&v| joint[v][0] >= n).collect(),
-    ];
+    let graph = OrbitGraph::new(target, orbits);
+    // touching[v]: the edge orbits with an end in side orbit v.
+    let touching = graph.edge_orbits_at();
+    let sides = graph.sides();
     let literals: usize = sides
         .iter()
         .map(|side| {
-            let total: usize = side.iter().map(|&v| touching[v].len()).sum();
+            let total: usize = side.clone().map(|v| touching[v].len()).sum();
             // every orbit's list appears in (k - 1) clauses
             total * side.len().saturating_sub(1)
         })
@@ -239,14 +225,14 @@ fn untouched_pair_clauses(target: &JointAction, orbits: &EdgeOrbits) -> Vec<Vec<
         return Vec::new();
     }
     let mut clauses = Vec::new();
-    for side in &sides {
-        for (k, &x) in side.iter().enumerate() {
-            for &y in &side[k + 1..] {
+    for side in sides {
+        for x in side.clone() {
+            for y in x + 1..side.end {
                 clauses.push(
                     touching[x]
                         .iter()
                         .chain(&touching[y])
-                        .map(|&o| Lit::pos(o))
+                        .map(|&o| Lit::pos(o as usize))
                         .collect(),
                 );
             }
@@ -813,27 +799,18 @@ pub fn exhaustive_minimum_covering(
 ) -> Result<Option<(Vec<bool>, u64)>, OracleError> {
     let k = orbits.count();
     assert!(k <= 20, "exhaustive search over {k} orbits is too large");
-    let weights = orbit_weights(orbits, objective);
-    let mut subsets: Vec<(u64, u32)> = (1u32..1 << k)
-        .map(|mask| {
-            let cost = (0..k)
-                .filter(|&o| mask >> o & 1 == 1)
-                .map(|o| weights[o])
-                .sum();
-            (cost, mask)
-        })
-        .collect();
-    subsets.sort_unstable();
-    for (cost, mask) in subsets {
-        let chosen: Vec<bool> = (0..k).map(|o| mask >> o & 1 == 1).collect();
-        if cover.is_some_and(|c| !c.is_covered_by(&chosen)) {
-            continue;
+    // Every subset costs at most the total, so "cheaper than total + 1" is all of them.
+    let all = orbit_weights(orbits, objective).iter().sum::<u64>() + 1;
+    let admissible = |chosen: &[bool]| cover.is_none_or(|c| c.is_covered_by(chosen));
+    let found =
+        super::exhaustive::cheaper_exact_pattern(orbits, oracle, objective, all, &admissible)?;
+    Ok(match found {
+        super::exhaustive::Enumeration::Cheaper { chosen, cost } => Some((chosen, cost)),
+        super::exhaustive::Enumeration::NoneCheaper { .. } => None,
+        super::exhaustive::Enumeration::TooMany { subsets } => {
+            unreachable!("{k} <= 20 orbits have {subsets} > 2^20 - 1 non-empty subsets")
         }
-        if oracle.check_chosen(orbits, &chosen)? == Check::Exact {
-            return Ok(Some((chosen, cost)));
-        }
-    }
-    Ok(None)
+    })
 }
 
 #[cfg(test)]

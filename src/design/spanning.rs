@@ -30,6 +30,8 @@ pub struct OrbitGraph {
     moved: Vec<bool>,
     /// `size[v]`: the number of points of side orbit v.
     size: Vec<u64>,
+    /// Nodes `0..inputs` are the input orbits, the rest the output orbits.
+    inputs: usize,
 }
 
 impl OrbitGraph {
@@ -61,7 +63,12 @@ impl OrbitGraph {
             .map(|o| o.len() as u64)
             .collect();
         let moved = size.iter().map(|&s| s > 1).collect();
-        OrbitGraph { ends, moved, size }
+        OrbitGraph {
+            ends,
+            moved,
+            size,
+            inputs: offset,
+        }
     }
 
     /// Whether the edge orbits `chosen` join every moved side orbit into one component.
@@ -116,6 +123,21 @@ impl OrbitGraph {
 }
 
 impl OrbitGraph {
+    /// `at[v]`: the edge orbits with an end at node v (increasing).
+    pub fn edge_orbits_at(&self) -> Vec<Vec<u32>> {
+        let mut at: Vec<Vec<u32>> = vec![Vec::new(); self.moved.len()];
+        for (o, &(a, b)) in self.ends.iter().enumerate() {
+            at[a as usize].push(o as u32);
+            at[b as usize].push(o as u32);
+        }
+        at
+    }
+
+    /// The nodes of each side: the input orbits, then the output orbits.
+    pub fn sides(&self) -> [std::ops::Range<usize>; 2] {
+        [0..self.inputs, self.inputs..self.moved.len()]
+    }
+
     /// A spanning start shaped like a path: from the smallest moved side
     /// orbit, repeatedly extend from the node reached last to a new node,
     /// choosing the edge orbit with the least *waste* (its size minus the
@@ -148,12 +170,7 @@ impl OrbitGraph {
         if unjoined <= 1 {
             return chosen;
         }
-        // at[v]: the edge orbits with an end at node v.
-        let mut at: Vec<Vec<u32>> = vec![Vec::new(); nodes];
-        for (o, &(a, b)) in self.ends.iter().enumerate() {
-            at[a as usize].push(o as u32);
-            at[b as usize].push(o as u32);
-        }
+        let at = self.edge_orbits_at();
         let other = |o: usize, v: usize| {
             let (a, b) = self.ends[o];
             if a as usize == v {
