@@ -209,3 +209,65 @@ fn completions_and_the_manual_page_are_generated() {
         .success();
     assert!(dir.path().join("paramshare-design.1").exists());
 }
+
+#[test]
+fn long_witnesses_are_shortened_in_the_terminal() {
+    // D_100's dense pattern claimed for C_100: the pattern's extra symmetry
+    // is a reflection: 49 transpositions (x -> -x) or 50 (x -> 1 - x), about
+    // 440 characters on each side
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    for (family, file) in [("dihedral", "d.json"), ("cyclic", "c.json")] {
+        paramshare()
+            .args(["instance", family, "100", "-o", &path(file)])
+            .assert()
+            .success();
+    }
+    paramshare()
+        .args([
+            "design",
+            &path("d.json"),
+            "--method",
+            "dense",
+            "-o",
+            &path("dl.json"),
+        ])
+        .assert()
+        .success();
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(path(name)).unwrap()).unwrap()
+    };
+    let mut layer = read("dl.json");
+    layer["generators"] = read("c.json")["generators"].clone();
+    layer["group_order"] = "100".into();
+    for computed in ["automorphism_order", "closure_order", "exact"] {
+        layer.as_object_mut().unwrap().remove(computed);
+    }
+    let out = paramshare()
+        .arg("verify")
+        .arg("-")
+        .write_stdin(layer.to_string())
+        .assert()
+        .code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.starts_with("not exact: |Aut(pattern)| = 200 but |G<N,M>| = 100\n"),
+        "{text}"
+    );
+    for line in text.lines().filter(|l| l.starts_with("witness on")) {
+        assert!(line.len() < 220, "not shortened: {line}");
+        let (shown, left_out) = line.split_once(" ... and ").expect("shortened");
+        let shown = shown.matches('(').count();
+        let left_out: usize = left_out
+            .strip_suffix(" more cycles")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((49..=50).contains(&(shown + left_out)), "{line}");
+    }
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("witness on")).count(),
+        2,
+        "{text}"
+    );
+}
