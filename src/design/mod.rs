@@ -272,7 +272,7 @@ pub fn design_layer(
 ) -> Result<Layer, DesignError> {
     // The time limit counts from here: the dense design and its
     // verification are phases of the run as much as the search.
-    let stop = StopCondition::new(options);
+    let stop = StopCondition::for_design(options);
     check_size_within(&options.memory, instance.input_size, instance.output_size)?;
     let dense = dense_tying(action);
     let closure = crate::verify::verify_dense(&dense, action)?;
@@ -398,11 +398,12 @@ impl StopReason {
 /// How often the memory budget is read while polling (a /proc read).
 const MEMORY_POLL: Duration = Duration::from_millis(20);
 
-/// The stop condition of a design: the interrupt flag, the time limit
-/// (counted from the start of the design) and the memory budget. Once
-/// true it stays true, and it remembers which came first.
-struct StopCondition<'a> {
-    options: &'a DesignOptions,
+/// The stop condition of a design (or of `verify --optimality`): the
+/// interrupt flag, the time limit (counted from its creation) and the
+/// memory budget. Once true it stays true, and it remembers which came first.
+pub struct StopCondition {
+    interrupt: Option<Arc<AtomicBool>>,
+    memory: Option<MemoryBudget>,
     start: Instant,
     deadline: Option<Instant>,
     /// 0 while running, else 1 + the reason's index.
@@ -411,26 +412,41 @@ struct StopCondition<'a> {
     memory_read: std::sync::atomic::AtomicU64,
 }
 
-impl<'a> StopCondition<'a> {
-    fn new(options: &'a DesignOptions) -> StopCondition<'a> {
+impl StopCondition {
+    /// Stops once `interrupt` is set, `time_limit` has passed since now, or
+    /// usage crosses `memory` (each when given).
+    pub fn new(
+        interrupt: Option<Arc<AtomicBool>>,
+        time_limit: Option<Duration>,
+        memory: Option<MemoryBudget>,
+    ) -> StopCondition {
         let start = Instant::now();
         StopCondition {
-            options,
+            interrupt,
+            memory,
             start,
-            deadline: options.time_limit.map(|t| start + t),
+            deadline: time_limit.map(|t| start + t),
             reason: 0.into(),
             memory_read: 0.into(),
         }
     }
 
-    /// Whether the design should stop now.
-    fn stopped(&self) -> bool {
+    /// The stop condition of a design with `options`, its time limit starting now.
+    pub fn for_design(options: &DesignOptions) -> StopCondition {
+        StopCondition::new(
+            options.interrupt.clone(),
+            options.time_limit,
+            Some(options.memory),
+        )
+    }
+
+    /// Whether to stop now.
+    pub fn stopped(&self) -> bool {
         if self.reason.load(Ordering::Relaxed) != 0 {
             return true;
         }
         let now = Instant::now();
         let cause = if self
-            .options
             .interrupt
             .as_ref()
             .is_some_and(|f| f.load(Ordering::Relaxed))
@@ -441,9 +457,9 @@ impl<'a> StopCondition<'a> {
         } else {
             let elapsed = (now - self.start).as_nanos() as u64;
             let last = self.memory_read.load(Ordering::Relaxed);
-            (elapsed >= last + MEMORY_POLL.as_nanos() as u64 && {
+            (self.memory.is_some() && elapsed >= last + MEMORY_POLL.as_nanos() as u64 && {
                 self.memory_read.store(elapsed, Ordering::Relaxed);
-                self.options.memory.exceeded()
+                self.memory.is_some_and(|m| m.exceeded())
             })
             .then_some(StopReason::Memory)
         };
@@ -461,8 +477,8 @@ impl<'a> StopCondition<'a> {
         true
     }
 
-    /// The first reason the design was told to stop, if it was.
-    fn reason(&self) -> Option<StopReason> {
+    /// The first reason to stop, if there was one.
+    pub fn reason(&self) -> Option<StopReason> {
         match self.reason.load(Ordering::Relaxed) {
             1 => Some(StopReason::Interrupted),
             2 => Some(StopReason::TimeLimit),
@@ -516,7 +532,7 @@ fn optimal_design(
     action: &JointAction,
     closure: &Verdict,
     options: &DesignOptions,
-    stop_condition: &StopCondition<'_>,
+    stop_condition: &StopCondition,
     extra: &mut serde_json::Map<String, Value>,
     notes: &mut Vec<String>,
 ) -> Result<(Tying, Certificate), DesignError> {
@@ -612,7 +628,7 @@ fn impossibility_note(action: &JointAction, closure: &Verdict, witness: &Perm) -
 fn sparse_design(
     action: &JointAction,
     options: &DesignOptions,
-    stop_condition: &StopCondition<'_>,
+    stop_condition: &StopCondition,
     extra: &mut serde_json::Map<String, Value>,
     notes: &mut Vec<String>,
 ) -> Result<(Tying, Certificate), DesignError> {

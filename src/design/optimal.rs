@@ -802,13 +802,23 @@ pub fn exhaustive_minimum_covering(
     // Every subset costs at most the total, so "cheaper than total + 1" is all of them.
     let all = orbit_weights(orbits, objective).iter().sum::<u64>() + 1;
     let admissible = |chosen: &[bool]| cover.is_none_or(|c| c.is_covered_by(chosen));
-    let found =
-        super::exhaustive::cheaper_exact_pattern(orbits, oracle, objective, all, &admissible)?;
+    let never = || false;
+    let found = super::exhaustive::cheaper_exact_pattern(
+        orbits,
+        oracle,
+        objective,
+        all,
+        &admissible,
+        &never,
+    )?;
     Ok(match found {
         super::exhaustive::Enumeration::Cheaper { chosen, cost } => Some((chosen, cost)),
         super::exhaustive::Enumeration::NoneCheaper { .. } => None,
         super::exhaustive::Enumeration::TooMany { subsets } => {
             unreachable!("{k} <= 20 orbits have {subsets} > 2^20 - 1 non-empty subsets")
+        }
+        super::exhaustive::Enumeration::Stopped { .. } => {
+            unreachable!("the stop condition is never true")
         }
     })
 }
