@@ -305,16 +305,10 @@ pub fn write_bias_npy(
     channels: ChannelExpansion,
     out: &mut dyn Write,
 ) -> Result<(), ExportError> {
-    use npyz::WriterBuilder;
     let expanded = ExpandedTying::new(&layer.tying, layer.parameters, channels);
     let bias = expanded.bias_tying(&layer.bias_tying);
-    let mut writer = npyz::WriteOptions::<i32>::new()
-        .default_dtype()
-        .shape(&[bias.len() as u64])
-        .writer(out)
-        .begin_nd()?;
-    writer.extend(bias)?;
-    writer.finish()?;
+    out.write_all(&npy_int32_header(&[bias.len() as u64]))?;
+    write_int32_le(&bias, out)?;
     Ok(())
 }
 
@@ -399,17 +393,15 @@ fn write_npy_dense(t: &ExpandedTying, out: &mut dyn Write) -> std::io::Result<()
         out.write_all(&npy_int32_header(&[t.rows(), t.cols()]))?;
         return write_int32_le(&t.tying.data, out);
     }
-    use npyz::WriterBuilder;
-    let mut writer = npyz::WriteOptions::<i32>::new()
-        .default_dtype()
-        .shape(&[t.rows(), t.cols()])
-        .writer(out)
-        .begin_nd()?;
+    out.write_all(&npy_int32_header(&[t.rows(), t.cols()]))?;
+    let mut row = Vec::with_capacity(t.cols() as usize);
     for r in 0..t.rows() {
+        row.clear();
         // check_int32 bounded every entry
-        writer.extend((0..t.cols()).map(|c| t.get(r, c) as i32))?;
+        row.extend((0..t.cols()).map(|c| t.get(r, c) as i32));
+        write_int32_le(&row, out)?;
     }
-    writer.finish()
+    Ok(())
 }
 
 fn write_coo_text(t: &ExpandedTying, out: &mut dyn Write) -> std::io::Result<()> {
@@ -425,15 +417,29 @@ fn write_coo_text(t: &ExpandedTying, out: &mut dyn Write) -> std::io::Result<()>
 }
 
 fn write_coo_npy(t: &ExpandedTying, out: &mut dyn Write) -> std::io::Result<()> {
-    use npyz::WriterBuilder;
-    let mut writer = npyz::WriteOptions::<i32>::new()
-        .default_dtype()
-        .shape(&[t.edges(), 3])
-        .writer(out)
-        .begin_nd()?;
-    // check_int32 bounded rows, columns and parameters
-    t.for_each_edge(|r, c, p| writer.extend([r as i32, c as i32, p as i32]))?;
-    writer.finish()
+    let edges = t.edges();
+    out.write_all(&npy_int32_header(&[edges, 3]))?;
+    // 1 MiB blocks of triples, as write_int32_le writes them
+    let mut block = Vec::with_capacity(3 << 16);
+    let mut written = 0u64;
+    t.for_each_edge(|r, c, p| {
+        // check_int32 bounded rows, columns and parameters
+        block.extend([r as i32, c as i32, p as i32]);
+        written += 1;
+        if block.len() >= 3 << 16 {
+            write_int32_le(&block, out)?;
+            block.clear();
+        }
+        Ok(())
+    })?;
+    write_int32_le(&block, out)?;
+    if written != edges {
+        // the header promised `edges` rows: a file with fewer or more is corrupt
+        return Err(std::io::Error::other(format!(
+            "internal error: the pattern has {written} edges, its count said {edges}"
+        )));
+    }
+    Ok(())
 }
 
 /// The metadata stored beside the `tying` tensor in safetensors exports.
@@ -537,14 +543,12 @@ fn write_safetensors(
 
 /// Reads an int32 `[rows, cols]` NPY file back into a tying matrix.
 pub fn read_npy_tying(bytes: &[u8]) -> Result<Tying, ExportError> {
-    let npy = npyz::NpyFile::new(bytes)?;
-    let shape = npy.shape().to_vec();
+    let (shape, data) = read_npy_int32(bytes)?;
     if shape.len() != 2 {
         return Err(ExportError::Invalid(format!(
             "expected a 2-dimensional array, found shape {shape:?}"
         )));
     }
-    let data: Vec<i32> = npy.into_vec()?;
     Ok(Tying {
         rows: shape[0] as usize,
         cols: shape[1] as usize,
@@ -554,14 +558,87 @@ pub fn read_npy_tying(bytes: &[u8]) -> Result<Tying, ExportError> {
 
 /// Reads an int32 vector NPY file (the bias tying beside an NPY export).
 pub fn read_npy_vector(bytes: &[u8]) -> Result<Vec<i32>, ExportError> {
-    let npy = npyz::NpyFile::new(bytes)?;
-    if npy.shape().len() != 1 {
+    let (shape, data) = read_npy_int32(bytes)?;
+    if shape.len() != 1 {
         return Err(ExportError::Invalid(format!(
-            "expected a 1-dimensional array, found shape {:?}",
-            npy.shape()
+            "expected a 1-dimensional array, found shape {shape:?}"
         )));
     }
-    Ok(npy.into_vec()?)
+    Ok(data)
+}
+
+/// The shape and entries of an NPY file (format versions 1.0 to 3.0) of
+/// little-endian int32 in C order, the arrays paramshare writes and numpy's
+/// `np.save` of an `int32` array; any other dtype or a Fortran-ordered
+/// array is refused, naming what the file holds.
+fn read_npy_int32(bytes: &[u8]) -> Result<(Vec<u64>, Vec<i32>), ExportError> {
+    let invalid = |what: String| ExportError::Invalid(format!("NPY: {what}"));
+    if !bytes.starts_with(b"\x93NUMPY") || bytes.len() < 10 {
+        return Err(invalid("not an NPY file (no \\x93NUMPY magic)".into()));
+    }
+    // version 1.0 has a 2-byte header length, 2.0 and 3.0 a 4-byte one
+    let (length, start) = match bytes[6] {
+        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
+        2 | 3 if bytes.len() >= 12 => (
+            u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
+            12,
+        ),
+        v => {
+            return Err(invalid(format!(
+                "format version {v} is not supported (1 to 3)"
+            )))
+        }
+    };
+    let header = bytes
+        .get(start..start + length)
+        .and_then(|h| std::str::from_utf8(h).ok())
+        .ok_or_else(|| invalid("the header runs past the end of the file or is not text".into()))?;
+    let value = |key: &str| -> Result<&str, ExportError> {
+        let at = header
+            .find(&format!("'{key}':"))
+            .ok_or_else(|| invalid(format!("the header has no '{key}': {header}")))?;
+        Ok(header[at + key.len() + 3..].trim_start())
+    };
+    let descr = value("descr")?;
+    if !descr.starts_with("'<i4'") {
+        let shown: String = descr.chars().take_while(|&c| c != ',').collect();
+        return Err(invalid(format!(
+            "dtype {shown}, expected little-endian int32 '<i4'"
+        )));
+    }
+    if !value("fortran_order")?.starts_with("False") {
+        return Err(invalid(
+            "a Fortran-ordered array; save it in C order".into(),
+        ));
+    }
+    let shape_text = value("shape")?;
+    let shape_text = shape_text
+        .strip_prefix('(')
+        .and_then(|s| s.split_once(')'))
+        .map(|(inside, _)| inside)
+        .ok_or_else(|| invalid(format!("the shape is not a tuple: {header}")))?;
+    let shape = shape_text
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| d.parse::<u64>())
+        .collect::<Result<Vec<u64>, _>>()
+        .map_err(|_| invalid(format!("the shape ({shape_text}) is not a tuple of sizes")))?;
+    let data = &bytes[start + length..];
+    let entries = shape.iter().try_fold(1u64, |n, &d| n.checked_mul(d));
+    if entries.and_then(|n| n.checked_mul(4)) != Some(data.len() as u64) {
+        return Err(invalid(format!(
+            "shape {shape:?} needs {} bytes of data, the file has {}",
+            entries.map_or("more than 2^64".into(), |n| (4 * n as u128).to_string()),
+            data.len()
+        )));
+    }
+    let values = data
+        .chunks_exact(4)
+        // chunks_exact(4) gives 4-byte slices
+        .map(|b| i32::from_le_bytes(b.try_into().expect("4 bytes")))
+        .collect();
+    Ok((shape, values))
 }
 
 /// The int32 tensor `name` of a safetensors file with `dims` dimensions:
@@ -704,6 +781,77 @@ mod tests {
             read_npy_tying(&by_npyz).unwrap(),
             read_npy_tying(&bytes).unwrap()
         );
+    }
+
+    #[test]
+    fn npyz_reads_every_npy_export_and_numpys_own_headers_are_read() {
+        let layer = cyclic_layer(3);
+        let ch = ChannelExpansion {
+            input: 2,
+            output: 3,
+        };
+        let dense = export(&layer, ExportFormat::Npy, ch);
+        let npy = npyz::NpyFile::new(&dense[..]).unwrap();
+        assert_eq!(npy.shape(), &[9, 6]);
+        let by_npyz: Vec<i32> = npy.into_vec().unwrap();
+        assert_eq!(by_npyz, read_npy_tying(&dense).unwrap().data);
+        let mut bias = Vec::new();
+        write_bias_npy(&layer, ch, &mut bias).unwrap();
+        let npy = npyz::NpyFile::new(&bias[..]).unwrap();
+        assert_eq!(npy.shape(), &[9]);
+        let by_npyz: Vec<i32> = npy.into_vec().unwrap();
+        assert_eq!(by_npyz, read_npy_vector(&bias).unwrap());
+        assert_eq!(by_npyz, vec![0, 0, 0, 1, 1, 1, 2, 2, 2]);
+        // the header numpy 1.x writes for np.save(f, np.arange(3, dtype=np.int32))
+        let mut saved = b"\x93NUMPY\x01\x00\x76\x00".to_vec();
+        let mut dict = "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }".to_string();
+        dict.push_str(&" ".repeat(0x76 - dict.len() - 1));
+        dict.push('\n');
+        saved.extend(dict.as_bytes());
+        saved.extend([0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0]);
+        assert_eq!(read_npy_vector(&saved).unwrap(), vec![0, 1, 2]);
+        // version 2.0: a 4-byte header length
+        let mut v2 = b"\x93NUMPY\x02\x00".to_vec();
+        v2.extend((dict.len() as u32).to_le_bytes());
+        v2.extend(dict.as_bytes());
+        v2.extend([7, 0, 0, 0, 8, 0, 0, 0, 9, 0, 0, 0]);
+        assert_eq!(read_npy_vector(&v2).unwrap(), vec![7, 8, 9]);
+    }
+
+    #[test]
+    fn npy_files_of_another_kind_are_refused_saying_why() {
+        let good = export(&cyclic_layer(2), ExportFormat::Npy, ChannelExpansion::NONE);
+        // the header with `from` replaced by `to`, of the same length
+        let with_header = |from: &str, to: &str| {
+            let at = good
+                .windows(from.len())
+                .position(|w| w == from.as_bytes())
+                .expect("in the header");
+            let mut bytes = good.clone();
+            bytes[at..at + to.len()].copy_from_slice(to.as_bytes());
+            bytes
+        };
+        let cases: [(Vec<u8>, &str); 6] = [
+            (b"PK\x03\x04".to_vec(), "not an NPY file"),
+            (
+                with_header("'<i4'", "'<i8'"),
+                "dtype '<i8', expected little-endian int32",
+            ),
+            (with_header("'<i4'", "'>i4'"), "dtype '>i4'"),
+            (with_header("False", "True "), "Fortran-ordered"),
+            (
+                good[..good.len() - 4].to_vec(),
+                "needs 16 bytes of data, the file has 12",
+            ),
+            (with_header("(2, 2)", "(2, x)"), "is not a tuple of sizes"),
+        ];
+        for (bytes, message) in cases {
+            let err = read_npy_tying(&bytes).unwrap_err().to_string();
+            assert!(
+                err.starts_with("NPY: ") && err.contains(message),
+                "{message}: {err}"
+            );
+        }
     }
 
     #[test]
