@@ -602,16 +602,6 @@ fn search(
     for clause in cover.iter().flat_map(|c| c.solver_clauses()) {
         search.add_clause(&clause);
     }
-    // Without the connectivity bound, one solve first: its optimum under the
-    // cuts so far is a proved bound, and the incumbent's local search stops
-    // as soon as it meets it. On D4 over 32 x 32 pooled (136 orbits) the
-    // untouched-pair cuts give the optimum, 1016 edges, at once, where the
-    // local search alone spent the whole minute in 18000 oracle calls.
-    // (Where the bound applies the orbits can number millions, and the
-    // incumbent usually meets it with no solve at all.)
-    if theory.is_none() && k <= PRESOLVE_ORBITS {
-        search.presolve()?;
-    }
     // An incumbent before the first solve: repair the empty pattern. When the
     // proved bound is tight (D4 on a 16x16 image: 72 parameters, 516 edges)
     // this ends the search with no solver call at all.
@@ -632,7 +622,53 @@ fn search(
         on_orbits: &on_orbits,
         stop,
     };
-    if let Some((chosen, cost)) = problem.incumbent(&start, 0, search.progress())? {
+    // Without the connectivity bound, one solve between the repair and its
+    // local search: its optimum under the cuts so far is a proved bound, and
+    // the local search stops as soon as it meets it. On D4 over 32 x 32
+    // pooled (136 orbits) the untouched-pair cuts give the optimum, 1016
+    // edges, at once, where the local search alone spent the whole minute
+    // in 18000 oracle calls. The repair comes first so that a solve cut
+    // short by --time-limit still leaves a repaired incumbent: on a graph
+    // layer with |G| = 8 and 1767 orbits (tests/data/graph-45-twins.edges)
+    // the first solve under the edges objective runs past a minute, and the
+    // layer written was the dense one, 2025 edges, where the repair gives 44
+    // (54 with --cover). (Where the bound applies the orbits can number
+    // millions, and the incumbent usually meets it with no solve at all.)
+    let incumbent = if theory.is_none() && k <= PRESOLVE_ORBITS {
+        let repaired = repair_and_thin(
+            orbits,
+            &weights,
+            oracle,
+            &start,
+            None,
+            0,
+            cover,
+            problem.graph,
+            stop,
+        )?;
+        if let Some((chosen, cost)) = &repaired {
+            search.offer_incumbent(chosen.clone(), *cost);
+        }
+        search.presolve()?;
+        let floor = search.progress().bound;
+        repaired
+            .map(|r| {
+                improve_by_exchange(
+                    orbits,
+                    &weights,
+                    oracle,
+                    r,
+                    floor,
+                    cover,
+                    problem.graph,
+                    stop,
+                )
+            })
+            .transpose()?
+    } else {
+        problem.incumbent(&start, 0, search.progress())?
+    };
+    if let Some((chosen, cost)) = incumbent {
         search.offer_incumbent(chosen, cost);
     }
     let ending = search.run(&mut problem)?;
