@@ -45,7 +45,8 @@ pub enum RenderError {
     },
 }
 
-fn draw_error<E: std::error::Error + Send + Sync + 'static>(e: E) -> RenderError {
+/// plotters' error `e` as a [`RenderError::Draw`], kept as its source.
+pub(crate) fn draw_error<E: std::error::Error + Send + Sync + 'static>(e: E) -> RenderError {
     RenderError::Draw(Box::new(e))
 }
 

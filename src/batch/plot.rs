@@ -2,7 +2,7 @@
 
 use super::{RowStatus, SummaryRow};
 use crate::layer::write_atomically;
-use crate::render::{ensure_font, parameter_colour, FONT};
+use crate::render::{draw_error, ensure_font, parameter_colour, RenderError, FONT};
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -11,23 +11,24 @@ use std::path::Path;
 /// Writes the chart of `rows` to `path` (`.svg`, or `.png` for a bitmap),
 /// atomically: two panels, parameters above and edges below, one line per
 /// method, the instances along the x axis in row order. Rows that are not
-/// `ok` are left out.
-pub fn write_plot(path: &Path, rows: &[SummaryRow], methods: &[&str]) -> std::io::Result<()> {
+/// `ok` are left out. Fails with plotters' drawing error, the PNG encoder's
+/// error or the write's, each kept as the [`RenderError`]'s source.
+pub fn write_plot(path: &Path, rows: &[SummaryRow], methods: &[&str]) -> Result<(), RenderError> {
     let (width, height) = plot_size(rows);
     if path.extension().is_some_and(|e| e == "png") {
         let mut rgb = vec![0u8; width as usize * height as usize * 3];
         {
             let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
-            draw_plot(&root, rows, methods).map_err(std::io::Error::other)?;
+            draw_plot(&root, rows, methods)?;
         }
-        return crate::render::write_png(path, &rgb, width, height).map_err(std::io::Error::other);
+        return crate::render::write_png(path, &rgb, width, height);
     }
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        draw_plot(&root, rows, methods).map_err(std::io::Error::other)?;
+        draw_plot(&root, rows, methods)?;
     }
-    write_atomically(path, |w| w.write_all(svg.as_bytes()))
+    Ok(write_atomically(path, |w| w.write_all(svg.as_bytes()))?)
 }
 
 fn instance_names(rows: &[SummaryRow]) -> Vec<&str> {
@@ -51,14 +52,17 @@ fn draw_plot<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
     rows: &[SummaryRow],
     methods: &[&str],
-) -> Result<(), String> {
+) -> Result<(), RenderError>
+where
+    DB::ErrorType: 'static,
+{
     ensure_font();
     let instances = instance_names(rows);
     let n = instances.len().max(1);
     let label_len = instances.iter().map(|s| s.len()).max().unwrap_or(4) as u32;
     let height = plot_size(rows).1;
     {
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        root.fill(&WHITE).map_err(draw_error)?;
         let (upper, lower) = root.split_vertically(height / 2);
         for (area, what) in [(upper, "parameters"), (lower, "edges")] {
             let value = |r: &SummaryRow| -> Option<f64> {
@@ -82,7 +86,7 @@ fn draw_plot<DB: DrawingBackend>(
                 })
                 .y_label_area_size(60)
                 .build_cartesian_2d((0..n).into_segmented(), (0.8f64..max * 1.5).log_scale())
-                .map_err(|e| e.to_string())?;
+                .map_err(draw_error)?;
             let names = instances.clone();
             let x_label = move |v: &SegmentValue<usize>| match v {
                 SegmentValue::CenterOf(i) => names.get(*i).map_or(String::new(), |s| s.to_string()),
@@ -101,7 +105,7 @@ fn draw_plot<DB: DrawingBackend>(
             } else {
                 mesh.x_label_formatter(&|_| String::new());
             }
-            mesh.draw().map_err(|e| e.to_string())?;
+            mesh.draw().map_err(draw_error)?;
             for (k, method) in methods.iter().enumerate() {
                 let colour = parameter_colour(k);
                 let points: Vec<(SegmentValue<usize>, f64)> = rows
@@ -114,7 +118,7 @@ fn draw_plot<DB: DrawingBackend>(
                     .collect();
                 chart
                     .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
-                    .map_err(|e| e.to_string())?
+                    .map_err(draw_error)?
                     .label(*method)
                     .legend(move |(x, y)| {
                         PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
@@ -125,7 +129,7 @@ fn draw_plot<DB: DrawingBackend>(
                             .into_iter()
                             .map(|p| Circle::new(p, 4, colour.filled())),
                     )
-                    .map_err(|e| e.to_string())?;
+                    .map_err(draw_error)?;
             }
             chart
                 .configure_series_labels()
@@ -134,9 +138,76 @@ fn draw_plot<DB: DrawingBackend>(
                 .border_style(BLACK)
                 .label_font((FONT, 13))
                 .draw()
-                .map_err(|e| e.to_string())?;
+                .map_err(draw_error)?;
         }
-        root.present().map_err(|e| e.to_string())?;
+        root.present().map_err(draw_error)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plotters::drawing::DrawingAreaErrorKind;
+    use plotters_backend::{BackendColor, BackendCoord, DrawingErrorKind};
+
+    /// The error of a backend that refuses every pixel.
+    #[derive(Debug, thiserror::Error, PartialEq)]
+    #[error("pixel refused")]
+    struct Refused;
+
+    struct RefusingBackend;
+
+    impl DrawingBackend for RefusingBackend {
+        type ErrorType = Refused;
+        fn get_size(&self) -> (u32, u32) {
+            (640, 640)
+        }
+        fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Refused>> {
+            Ok(())
+        }
+        fn present(&mut self) -> Result<(), DrawingErrorKind<Refused>> {
+            Ok(())
+        }
+        fn draw_pixel(
+            &mut self,
+            _: BackendCoord,
+            _: BackendColor,
+        ) -> Result<(), DrawingErrorKind<Refused>> {
+            Err(DrawingErrorKind::DrawingError(Refused))
+        }
+    }
+
+    #[test]
+    fn a_drawing_error_keeps_the_backends_error_as_its_source() {
+        let root = RefusingBackend.into_drawing_area();
+        let err = draw_plot(&root, &[], &["dense"]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "drawing failed: backend error: Drawing backend error: pixel refused"
+        );
+        let RenderError::Draw(source) = err else {
+            panic!("expected a drawing error, got {err:?}");
+        };
+        let kind = source
+            .downcast_ref::<DrawingAreaErrorKind<Refused>>()
+            .expect("the source is plotters' own error, not a string");
+        assert!(matches!(
+            kind,
+            DrawingAreaErrorKind::BackendError(DrawingErrorKind::DrawingError(Refused))
+        ));
+    }
+
+    #[test]
+    fn a_write_error_keeps_the_io_error() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["plot.svg", "plot.png"] {
+            let path = dir.path().join("missing").join(name);
+            let err = write_plot(&path, &[], &["dense"]).unwrap_err();
+            let RenderError::Io(io) = &err else {
+                panic!("expected an I/O error for {name}, got {err:?}");
+            };
+            assert_eq!(io.kind(), std::io::ErrorKind::NotFound, "{name}");
+        }
+    }
 }

@@ -106,6 +106,33 @@ fn progress_line() -> (ProgressBar, ProgressSink) {
     (bar, sink)
 }
 
+/// `--time-limit SECONDS` as a duration; bad input unless a number >= 0.
+pub fn seconds_arg(seconds: Option<f64>) -> Result<Option<Duration>, Failure> {
+    let Some(seconds) = seconds else {
+        return Ok(None);
+    };
+    if !(seconds.is_finite() && seconds >= 0.0) {
+        return Err(Failure::bad_input(format!(
+            "--time-limit: {seconds} is not a number of seconds"
+        )));
+    }
+    Ok(Some(Duration::from_secs_f64(seconds.min(1e9))))
+}
+
+/// A flag that the first Ctrl-C (or SIGTERM, SIGHUP: ctrlc's `termination`
+/// feature) sets; a second one ends the process at once with status 130.
+pub fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let handler_flag = flag.clone();
+    // Fails only if a handler is already installed, and a run installs one.
+    let _ = ctrlc::set_handler(move || {
+        if handler_flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    flag
+}
+
 pub fn run(args: DesignArgs) -> Result<i32, Failure> {
     let inst = read_instance(&args.instance)?;
     let action = inst.action();
@@ -118,25 +145,10 @@ pub fn run(args: DesignArgs) -> Result<i32, Failure> {
         options.memory = paramshare::budget::MemoryBudget::with_limit(bytes);
     }
     options.cover = args.cover;
-    if let Some(seconds) = args.time_limit {
-        if !(seconds.is_finite() && seconds >= 0.0) {
-            return Err(Failure::bad_input(format!(
-                "--time-limit: {seconds} is not a number of seconds"
-            )));
-        }
-        options.time_limit = Some(Duration::from_secs_f64(seconds.min(1e9)));
-    }
+    options.time_limit = seconds_arg(args.time_limit)?;
     let searching = method != Method::Dense;
     let bar = if searching {
-        let flag = Arc::new(AtomicBool::new(false));
-        let handler_flag = flag.clone();
-        // A second Ctrl-C ends the process at once.
-        let _ = ctrlc::set_handler(move || {
-            if handler_flag.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
-            }
-        });
-        options.interrupt = Some(flag);
+        options.interrupt = Some(interrupt_flag());
         let (bar, sink) = progress_line();
         options.progress = Some(sink);
         Some(bar)

@@ -2,25 +2,33 @@
 
 use super::output::{write_output, Failure};
 use paramshare::action::{EdgeOrbits, JointAction};
+use paramshare::background::run_unless_stopped;
 use paramshare::design::cover::Cover;
 use paramshare::design::exhaustive::{cheaper_exact_pattern, Enumeration, SUBSET_LIMIT};
 use paramshare::design::optimal::pattern_of;
 use paramshare::design::oracle::VerifierOracle;
-use paramshare::design::{closure_action, Method, Objective};
+use paramshare::design::{closure_action, Method, Objective, StopCondition};
 use paramshare::layer::{Layer, Named};
 use paramshare::verify::{verify_closure, verify_exact, verify_layer, VerifyError};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The proof string written when enumeration proved the minimum.
 const EXHAUSTIVE: &str = "exhaustive";
 
+/// The exit status of a check that `--time-limit` or Ctrl-C stopped before
+/// it confirmed or refuted the layer (0 to 4 mean other things).
+pub const NOT_CONFIRMED: i32 = 5;
+
 /// Checks `layer` (read from `path`): it must reach its target group, and
-/// no cheaper union of edge orbits may. Returns the exit status.
+/// no cheaper union of edge orbits may. Returns the exit status; `stop`
+/// (time limit, Ctrl-C) ends the check early with [`NOT_CONFIRMED`].
 pub fn run(
     path: &Path,
     layer: &Layer,
     action: &JointAction,
     output: Option<&Path>,
+    stop: &StopCondition,
 ) -> Result<i32, Failure> {
     let file = path.display();
     if layer.method != Method::Optimal {
@@ -41,11 +49,30 @@ pub fn run(
     // The target is what the design aimed for: G, or its closure when no
     // pattern can be exact. The closure keeps every G-orbit (it preserves
     // the dense design), so both have G's edge orbits.
-    let closure = verify_closure(action);
+    let stopped = || stop.stopped();
+    let not_confirmed = |what: &str| {
+        let reason = stop.reason().map_or("stopped", |r| r.name());
+        println!("not confirmed ({reason}): {what}");
+        Ok(NOT_CONFIRMED)
+    };
+    // Polled first so that `--time-limit 0` never confirms anything.
+    if stopped() {
+        return not_confirmed("stopped before the check began");
+    }
+    let orbits = Arc::new(action.edge_orbits());
+    let closure = {
+        let action = action.clone();
+        run_unless_stopped(move || verify_closure(&action), &stopped)
+    };
+    let Some(closure) = closure else {
+        return not_confirmed("stopped while computing the closure of G");
+    };
+    // A panic in the verifier is a bug, not a stop: raise it here.
+    let closure = closure.unwrap_or_else(|payload| std::panic::resume_unwind(payload));
     let target = if closure.is_exact() {
         action.clone()
     } else {
-        closure_action(action, &closure, std::sync::Arc::new(action.edge_orbits()))
+        closure_action(action, &closure, orbits.clone())
     };
     let target_name = if closure.is_exact() {
         format!("G (order {})", action.order())
@@ -55,7 +82,15 @@ pub fn run(
             closure.automorphism_order
         )
     };
-    match verify_exact(&layer.tying, &target) {
+    let checked = {
+        let (tying, target) = (layer.tying.clone(), target.clone());
+        run_unless_stopped(move || verify_exact(&tying, &target), &stopped)
+    };
+    let Some(checked) = checked else {
+        return not_confirmed("stopped while verifying the layer against its target group");
+    };
+    let checked = checked.unwrap_or_else(|payload| std::panic::resume_unwind(payload));
+    match checked {
         Ok(v) if v.is_exact() => {}
         Ok(v) => {
             println!(
@@ -79,15 +114,18 @@ pub fn run(
         Objective::Parameters => layer.parameters as u64,
     };
     let units = objective.name();
-    let orbits = action.edge_orbits();
-    let oracle = VerifierOracle::new(&target);
+    let oracle = VerifierOracle::with_stop(&target, &stopped);
     // A --cover layer is optimal among covering patterns only.
     let covering = layer.extra.get("cover").and_then(|v| v.as_bool()) == Some(true);
     let cover = Cover::new(&orbits);
     let admissible = |chosen: &[bool]| !covering || cover.is_covered_by(chosen);
-    let found = cheaper_exact_pattern(&orbits, &oracle, objective, cost, &admissible)
+    let found = cheaper_exact_pattern(&orbits, &oracle, objective, cost, &admissible, &stopped)
         .map_err(|e| Failure::failed(format!("{file}: {e}")))?;
     match found {
+        Enumeration::Stopped { checked, cheaper } => not_confirmed(&format!(
+            "{checked} of the {cheaper} orbit subsets with fewer than {cost} {units} were tried \
+             and none reaches the target group {target_name}; the rest were not"
+        )),
         Enumeration::TooMany { subsets } => Err(Failure::bad_input(format!(
             "{file}: too large to enumerate: {} edge orbits, and more than {SUBSET_LIMIT} \
              ({subsets}+) orbit subsets cost less than {cost} {units} (every instance with at \

@@ -3,6 +3,7 @@
 use super::output::{outln, read_layer, write_output, Failure};
 use clap::Args;
 use paramshare::action::JointAction;
+use paramshare::design::StopCondition;
 use paramshare::layer::{Layer, Tying};
 use paramshare::perm::Perm;
 use paramshare::terminal::{short_order, shorten_cycles};
@@ -35,12 +36,15 @@ use std::path::PathBuf;
 /// 0 the layer reaches its target group (G, or the closure when no pattern
 /// is exact) and nothing cheaper does; 1 it does not reach it, or a cheaper
 /// pattern does (printed, and written with -o); 2 bad input, or more than
-/// 2^20 cheaper subsets to try (always fine up to 20 edge orbits).
+/// 2^20 cheaper subsets to try (always fine up to 20 edge orbits); 5 not
+/// confirmed: --time-limit or Ctrl-C came first (how far it got is printed;
+/// a second Ctrl-C ends it at once with 130).
 ///
 /// Examples:
 ///   paramshare verify cyclic-4.layer.json --export-dreadnaut cyclic-4.dre
 ///   dreadnaut < cyclic-4.dre     # prints grpsize=... (the same order)
 ///   paramshare verify cyclic-4.optimal.json --optimality
+///   paramshare verify big.optimal.json --optimality --time-limit 600
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct VerifyArgs {
@@ -58,6 +62,9 @@ pub struct VerifyArgs {
     /// the cheaper orbit subsets; with -o, a cheaper pattern found is written.
     #[arg(long)]
     optimality: bool,
+    /// With --optimality: give up after this many seconds, unconfirmed (exit status 5).
+    #[arg(long, value_name = "SECONDS", requires = "optimality")]
+    time_limit: Option<f64>,
 }
 
 pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
@@ -72,7 +79,11 @@ pub fn run(args: VerifyArgs) -> Result<i32, Failure> {
         write_output(Some(path), |w| write_dreadnaut(&structure, w))?;
     }
     if args.optimality {
-        return super::optimality::run(&args.layer, &layer, &action, args.output.as_deref());
+        let time_limit = super::design::seconds_arg(args.time_limit)?;
+        let interrupt = Some(super::design::interrupt_flag());
+        let stop = StopCondition::new(interrupt, time_limit, None);
+        let output = args.output.as_deref();
+        return super::optimality::run(&args.layer, &layer, &action, output, &stop);
     }
     let verdict = match verify_layer(&layer.tying, &action) {
         Ok(v) => v,

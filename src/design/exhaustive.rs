@@ -28,6 +28,10 @@ pub enum Enumeration {
     Cheaper { chosen: Vec<bool>, cost: u64 },
     /// More than [`SUBSET_LIMIT`] subsets cost less than the bound.
     TooMany { subsets: u64 },
+    /// The stop condition turned true after `checked` of the `cheaper`
+    /// admissible subsets below the bound were found not exact: nothing
+    /// is confirmed.
+    Stopped { checked: u64, cheaper: u64 },
 }
 
 /// How many non-empty subsets of orbits cost less than `below`, counted
@@ -67,13 +71,16 @@ pub fn count_cheaper_subsets(weights: &[u64], below: u64, cap: u64) -> u64 {
 /// than `below` under `objective`, by trying every such subset in order of
 /// cost, among those `admissible` accepts (all, or the covering ones for a
 /// `--cover` layer); refused as [`Enumeration::TooMany`] when there are
-/// more than [`SUBSET_LIMIT`] (counted before the filter).
+/// more than [`SUBSET_LIMIT`] (counted before the filter). `stop` is
+/// polled before every subset, and an oracle built with the same stop
+/// abandons a check: either way the answer is [`Enumeration::Stopped`].
 pub fn cheaper_exact_pattern(
     orbits: &EdgeOrbits,
     oracle: &dyn ExactnessOracle,
     objective: Objective,
     below: u64,
     admissible: &dyn Fn(&[bool]) -> bool,
+    stop: &dyn Fn() -> bool,
 ) -> Result<Enumeration, OracleError> {
     let weights = orbit_weights(orbits, objective);
     let count = count_cheaper_subsets(&weights, below, SUBSET_LIMIT + 1);
@@ -86,18 +93,34 @@ pub fn cheaper_exact_pattern(
     let mut stack: Vec<u32> = Vec::new();
     list_below(&weights, 0, 0, below, &mut stack, &mut subsets);
     subsets.sort_unstable();
-    let mut checked = 0;
-    for (cost, members) in subsets {
+    let as_flags = |members: &[u32]| {
         let mut chosen = vec![false; k];
-        for &o in &members {
+        for &o in members {
             chosen[o as usize] = true;
         }
+        chosen
+    };
+    // Counted up front so that a stopped check can say how far it got (the
+    // flags are rebuilt below rather than kept: k bytes for each of up to
+    // 2^20 subsets).
+    let cheaper = subsets
+        .iter()
+        .filter(|(_, members)| admissible(&as_flags(members)))
+        .count() as u64;
+    let mut checked = 0;
+    for (cost, members) in subsets {
+        let chosen = as_flags(&members);
         if !admissible(&chosen) {
             continue;
         }
-        checked += 1;
-        if oracle.check_chosen(orbits, &chosen)? == Check::Exact {
-            return Ok(Enumeration::Cheaper { chosen, cost });
+        if stop() {
+            return Ok(Enumeration::Stopped { checked, cheaper });
+        }
+        match oracle.check_chosen(orbits, &chosen) {
+            Ok(Check::Exact) => return Ok(Enumeration::Cheaper { chosen, cost }),
+            Ok(Check::Witnesses(_)) => checked += 1,
+            Err(OracleError::Stopped) => return Ok(Enumeration::Stopped { checked, cheaper }),
+            Err(e) => return Err(e),
         }
     }
     Ok(Enumeration::NoneCheaper { checked })
@@ -128,6 +151,66 @@ fn list_below(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::action::{GeneratorPair, JointAction};
+    use crate::design::oracle::VerifierOracle;
+    use crate::perm::Perm;
+    use std::cell::Cell;
+
+    /// The reflection i -> 4 - i of 5 points on both sides: 13 edge orbits,
+    /// whose cheapest exact pattern has 6 edges (the `mirror-5` instance).
+    fn mirror_5() -> JointAction {
+        let flip = Perm::from_images(&[4, 3, 2, 1, 0]).expect("a permutation");
+        let pair = GeneratorPair {
+            input: flip.clone(),
+            output: flip,
+        };
+        JointAction::new(5, 5, vec![pair])
+    }
+
+    /// A stop that turns true on its `n`-th poll ends the enumeration after
+    /// `n - 1` subsets, says how many there were, and confirms nothing.
+    #[test]
+    fn a_stop_ends_the_enumeration_with_how_far_it_got() {
+        let action = mirror_5();
+        let orbits = action.edge_orbits();
+        let oracle = VerifierOracle::new(&action);
+        let all = |_: &[bool]| true;
+        let never = || false;
+        let finished =
+            cheaper_exact_pattern(&orbits, &oracle, Objective::Edges, 6, &all, &never).unwrap();
+        let Enumeration::NoneCheaper { checked: total } = finished else {
+            panic!("nothing below the minimum of 6 edges is exact: {finished:?}");
+        };
+        assert!(total > 4, "{total} subsets below 6 edges");
+        let polls = Cell::new(0u64);
+        let fourth = || {
+            polls.set(polls.get() + 1);
+            polls.get() >= 4
+        };
+        let stopped =
+            cheaper_exact_pattern(&orbits, &oracle, Objective::Edges, 6, &all, &fourth).unwrap();
+        assert_eq!(
+            stopped,
+            Enumeration::Stopped {
+                checked: 3,
+                cheaper: total
+            }
+        );
+        // Below 7 edges the enumeration finds the minimum, unless stopped first.
+        let found =
+            cheaper_exact_pattern(&orbits, &oracle, Objective::Edges, 7, &all, &never).unwrap();
+        assert!(
+            matches!(found, Enumeration::Cheaper { cost: 6, .. }),
+            "{found:?}"
+        );
+        let at_once = || true;
+        let stopped =
+            cheaper_exact_pattern(&orbits, &oracle, Objective::Edges, 7, &all, &at_once).unwrap();
+        assert!(
+            matches!(stopped, Enumeration::Stopped { checked: 0, .. }),
+            "{stopped:?}"
+        );
+    }
 
     /// The count against listing every subset.
     #[test]

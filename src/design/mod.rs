@@ -273,7 +273,7 @@ pub fn design_layer(
 ) -> Result<Layer, DesignError> {
     // The time limit counts from here: the dense design and its
     // verification are phases of the run as much as the search.
-    let stop = StopCondition::new(options);
+    let stop = StopCondition::for_design(options);
     check_size_within(&options.memory, instance.input_size, instance.output_size)?;
     let dense = dense_tying(action);
     let closure = crate::verify::verify_dense(&dense, action)?;
@@ -399,11 +399,12 @@ impl StopReason {
 /// How often the memory budget is read while polling (a /proc read).
 const MEMORY_POLL: Duration = Duration::from_millis(20);
 
-/// The stop condition of a design: the interrupt flag, the time limit
-/// (counted from the start of the design) and the memory budget. Once
-/// true it stays true, and it remembers which came first.
-struct StopCondition<'a> {
-    options: &'a DesignOptions,
+/// The stop condition of a design (or of `verify --optimality`): the
+/// interrupt flag, the time limit (counted from its creation) and the
+/// memory budget. Once true it stays true, and it remembers which came first.
+pub struct StopCondition {
+    interrupt: Option<Arc<AtomicBool>>,
+    memory: Option<MemoryBudget>,
     start: Instant,
     deadline: Option<Instant>,
     /// 0 while running, else 1 + the reason's index.
@@ -412,26 +413,41 @@ struct StopCondition<'a> {
     memory_read: std::sync::atomic::AtomicU64,
 }
 
-impl<'a> StopCondition<'a> {
-    fn new(options: &'a DesignOptions) -> StopCondition<'a> {
+impl StopCondition {
+    /// Stops once `interrupt` is set, `time_limit` has passed since now, or
+    /// usage crosses `memory` (each when given).
+    pub fn new(
+        interrupt: Option<Arc<AtomicBool>>,
+        time_limit: Option<Duration>,
+        memory: Option<MemoryBudget>,
+    ) -> StopCondition {
         let start = Instant::now();
         StopCondition {
-            options,
+            interrupt,
+            memory,
             start,
-            deadline: options.time_limit.map(|t| start + t),
+            deadline: time_limit.map(|t| start + t),
             reason: 0.into(),
             memory_read: 0.into(),
         }
     }
 
-    /// Whether the design should stop now.
-    fn stopped(&self) -> bool {
+    /// The stop condition of a design with `options`, its time limit starting now.
+    pub fn for_design(options: &DesignOptions) -> StopCondition {
+        StopCondition::new(
+            options.interrupt.clone(),
+            options.time_limit,
+            Some(options.memory),
+        )
+    }
+
+    /// Whether to stop now.
+    pub fn stopped(&self) -> bool {
         if self.reason.load(Ordering::Relaxed) != 0 {
             return true;
         }
         let now = Instant::now();
         let cause = if self
-            .options
             .interrupt
             .as_ref()
             .is_some_and(|f| f.load(Ordering::Relaxed))
@@ -442,9 +458,9 @@ impl<'a> StopCondition<'a> {
         } else {
             let elapsed = (now - self.start).as_nanos() as u64;
             let last = self.memory_read.load(Ordering::Relaxed);
-            (elapsed >= last + MEMORY_POLL.as_nanos() as u64 && {
+            (self.memory.is_some() && elapsed >= last + MEMORY_POLL.as_nanos() as u64 && {
                 self.memory_read.store(elapsed, Ordering::Relaxed);
-                self.options.memory.exceeded()
+                self.memory.is_some_and(|m| m.exceeded())
             })
             .then_some(StopReason::Memory)
         };
@@ -462,8 +478,8 @@ impl<'a> StopCondition<'a> {
         true
     }
 
-    /// The first reason the design was told to stop, if it was.
-    fn reason(&self) -> Option<StopReason> {
+    /// The first reason to stop, if there was one.
+    pub fn reason(&self) -> Option<StopReason> {
         match self.reason.load(Ordering::Relaxed) {
             1 => Some(StopReason::Interrupted),
             2 => Some(StopReason::TimeLimit),
@@ -517,7 +533,7 @@ fn optimal_design(
     action: &JointAction,
     closure: &Verdict,
     options: &DesignOptions,
-    stop_condition: &StopCondition<'_>,
+    stop_condition: &StopCondition,
     extra: &mut serde_json::Map<String, Value>,
     notes: &mut Vec<String>,
 ) -> Result<(Tying, Certificate), DesignError> {
@@ -613,7 +629,7 @@ fn impossibility_note(action: &JointAction, closure: &Verdict, witness: &Perm) -
 fn sparse_design(
     action: &JointAction,
     options: &DesignOptions,
-    stop_condition: &StopCondition<'_>,
+    stop_condition: &StopCondition,
     extra: &mut serde_json::Map<String, Value>,
     notes: &mut Vec<String>,
 ) -> Result<(Tying, Certificate), DesignError> {
@@ -656,12 +672,17 @@ fn sparse_design(
         "generating_set_lower_bound".into(),
         found.lower_bound.into(),
     );
-    extra.insert(
-        "difference_subgroup_order".into(),
-        sparse::difference_subgroup_order(action, &h)
-            .to_string()
-            .into(),
-    );
+    match difference_order_unless_stopped(action, &h, &stop) {
+        Some(order) => {
+            extra.insert("difference_subgroup_order".into(), order.to_string().into());
+        }
+        None => notes.push(format!(
+            "difference_subgroup_order was not computed: the run was stopped, and the order of \
+             <h h'^-1 : h, h' in H> (a stabiliser chain on {} points) was not known {} s later",
+            action.input_size() + action.output_size(),
+            DIFFERENCE_GRACE.as_secs_f64()
+        )),
+    }
     if !found.optimal {
         notes.push(if found.listed {
             format!(
@@ -690,6 +711,36 @@ fn sparse_design(
     ))
 }
 
+/// How long after a stop the difference subgroup's order may still take.
+const DIFFERENCE_GRACE: Duration = Duration::from_secs(1);
+
+/// |<h h'^-1 : h, h' in H>| ([`sparse::difference_subgroup_order`]), or
+/// `None` when `stop` has held for [`DIFFERENCE_GRACE`] before it is known.
+/// Its chain is not interruptible (2.1 s on nested sets 10 x 20, all of it
+/// past the time limit), so it runs on its own thread, abandoned then.
+fn difference_order_unless_stopped(
+    action: &JointAction,
+    h: &[Perm],
+    stop: &dyn Fn() -> bool,
+) -> Option<num_bigint::BigUint> {
+    let stopped_at = std::cell::Cell::new(None::<Instant>);
+    let out_of_grace = || {
+        stop() && {
+            let since = stopped_at.get().unwrap_or_else(Instant::now);
+            stopped_at.set(Some(since));
+            since.elapsed() >= DIFFERENCE_GRACE
+        }
+    };
+    let degree = action.input_size() + action.output_size();
+    let h = h.to_vec();
+    let joined = crate::background::run_unless_stopped(
+        move || sparse::difference_subgroup_order(degree, &h),
+        &out_of_grace,
+    )?;
+    // A panic in the chain is a bug, not a stop: raise it here.
+    Some(joined.unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
+}
+
 /// Why a sparse layer is not exact, and how to fix it when possible.
 fn sparse_failure_note(
     verdict: &LayerVerdict,
@@ -706,10 +757,15 @@ fn sparse_failure_note(
             verdict.closure.automorphism_order, verdict.closure.group_order
         );
     }
-    let k = extra
+    let Some(k) = extra
         .get("difference_subgroup_order")
         .and_then(Value::as_str)
-        .unwrap_or("?");
+    else {
+        return format!(
+            "not exact (the run was stopped before the difference subgroup <h h'^-1 : h, h' in H> \
+             was known, so which case applies was not decided): an automorphism {witness}"
+        );
+    };
     if k != action.order().to_string() {
         let fix = if with_identity {
             String::new()

@@ -1,7 +1,8 @@
 //! The exit statuses documented in the README, one run each:
 //! 0 success, 1 a layer that is not exact under `verify`, 2 bad input
 //! (files and command line), 3 an I/O error on output, 4 a batch with
-//! error rows and --fail-on-error.
+//! error rows and --fail-on-error, 5 a `verify --optimality` stopped
+//! before it confirmed anything.
 
 use assert_cmd::Command;
 
@@ -39,6 +40,25 @@ fn each_documented_status_happens() {
     let out = paramshare().arg("verify").arg(&not_exact).assert().code(1);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(!stdout.is_empty(), "verify printed no witness");
+
+    // Not confirmed: `verify --optimality` with no time to check anything.
+    let optimal = dir.path().join("optimal.json");
+    paramshare()
+        .args(["design", "--method", "optimal", "-o"])
+        .arg(&optimal)
+        .arg(&c4)
+        .assert()
+        .code(0);
+    paramshare()
+        .args(["verify", "--optimality", "--time-limit", "0"])
+        .arg(&optimal)
+        .assert()
+        .code(5);
+    paramshare()
+        .args(["verify", "--optimality"])
+        .arg(&optimal)
+        .assert()
+        .code(0);
 
     // Bad input: a file, then the command line itself.
     paramshare()

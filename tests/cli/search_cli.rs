@@ -202,6 +202,122 @@ fn verify_optimality_refuses_instances_too_large_to_enumerate() {
     assert!(stderr.contains("too large to enumerate"), "{stderr}");
 }
 
+/// The sparse design of nested sets (S_10 wr S_20 on 200 points, both
+/// sides) builds stabiliser chains of seconds each before and after its
+/// loop; it once ran 47 s past a 3 s limit. Now it ends about a second
+/// after the limit, with an exact layer.
+#[test]
+fn a_sparse_design_on_nested_sets_stops_near_its_time_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/instances/families/nested-sets-10x20.json"
+    );
+    let out = dir.path().join("sparse.json");
+    let started = std::time::Instant::now();
+    let (layer, _) = design(instance, &["--method", "sparse", "--time-limit", "3"], &out);
+    let elapsed = started.elapsed().as_secs_f64();
+    // Generous for a shared machine: the limit plus the dense design's
+    // verification; the old overrun was 47 s.
+    assert!(elapsed < 15.0, "took {elapsed:.1} s under --time-limit 3");
+    assert_eq!(layer["exact"], true);
+    assert_eq!(layer["stop_reason"], "time limit");
+    // The difference subgroup's order is either known or said not to be.
+    let notes = layer["notes"].to_string();
+    assert!(
+        layer["difference_subgroup_order"].is_string()
+            || notes.contains("difference_subgroup_order was not computed"),
+        "{layer}"
+    );
+}
+
+/// An optimal layer whose re-proof runs for most of a minute: S5 on
+/// 3-index tensors in and 2-index tensors out has 916,519 orbit subsets
+/// cheaper than its 200-edge optimum (the design takes milliseconds).
+fn s5_tensor_3_to_2_optimal(dir: &Path) -> PathBuf {
+    let instance = dir.join("tensor-5-3-2.json");
+    paramshare()
+        .args(["instance", "tensor", "5", "3", "2", "-o"])
+        .arg(&instance)
+        .assert()
+        .code(0);
+    let out = dir.join("tensor-5-3-2.optimal.json");
+    let (layer, _) = design(&instance, &["--method", "optimal"], &out);
+    assert_eq!(layer["optimal"], true);
+    out
+}
+
+/// `--time-limit 0` stops the re-proof before it starts: status 5, "not
+/// confirmed", and no layer written with -o.
+#[test]
+fn verify_optimality_with_no_time_confirms_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = concat!(env!("CARGO_MANIFEST_DIR"), "/instances/rings-c4-8.json");
+    let out = dir.path().join("optimal.json");
+    design(instance, &["--method", "optimal"], &out);
+    let written = dir.path().join("proved.json");
+    let run = paramshare()
+        .args(["verify", "--optimality", "--time-limit", "0"])
+        .arg(&out)
+        .arg("-o")
+        .arg(&written)
+        .assert()
+        .code(5);
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(stdout.starts_with("not confirmed (time limit)"), "{stdout}");
+    assert!(!written.exists());
+    // Without the limit the same layer is confirmed.
+    verify_optimality(&out, Some(&written), 0);
+    assert_eq!(read(&written)["proof"], "exhaustive");
+}
+
+/// A time limit, Ctrl-C and SIGTERM each stop a long re-proof within a
+/// second or two with status 5 and say how many subsets were tried.
+#[test]
+fn verify_optimality_stops_at_its_time_limit_and_on_a_signal() {
+    let dir = tempfile::tempdir().unwrap();
+    let layer = s5_tensor_3_to_2_optimal(dir.path());
+    let started = std::time::Instant::now();
+    let run = paramshare()
+        .args(["verify", "--optimality", "--time-limit", "1"])
+        .arg(&layer)
+        .assert()
+        .code(5);
+    let elapsed = started.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(
+        stdout.starts_with("not confirmed (time limit): "),
+        "{stdout}"
+    );
+    assert!(stdout.contains(" of the 916519 orbit subsets"), "{stdout}");
+    // Generous: the machine is shared. The limit was 1 s of a 40 s check.
+    assert!(elapsed < 15.0, "took {elapsed:.1} s");
+    for signal in ["-INT", "-TERM"] {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_paramshare"))
+            .args(["verify", "--optimality"])
+            .arg(&layer)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1000));
+        let killed = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let signalled = std::time::Instant::now();
+        let output = child.wait_with_output().unwrap();
+        let after = signalled.elapsed().as_secs_f64();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(5), "{signal}: {stdout}");
+        assert!(
+            stdout.starts_with("not confirmed (interrupted): "),
+            "{stdout}"
+        );
+        assert!(after < 10.0, "{signal}: {after:.1} s after the signal");
+    }
+}
+
 #[test]
 fn a_pooling_layer_is_proved_to_read_every_input_orbit_but_the_largest() {
     // D4 on a 6 x 6 image to one invariant output: no pattern is exact for

@@ -21,7 +21,9 @@
 //! fourth case), its `lower_bound` (never above the minimum, equal to the
 //! cost iff `optimal`), the connectivity bound on its own, and the sparse
 //! design's |H| and bound against a brute-force smallest symmetric
-//! generating set. The tally at the end says how many cases exercised each
+//! generating set. The same for `--cover` (every input read, every output
+//! fed): the exhaustive minimum over covering subsets, against it the
+//! covering bound on its own and the covering design. The tally at the end says how many cases exercised each
 //! proof, and the test fails if any proof was exercised too rarely to mean
 //! anything.
 mod independent;
@@ -33,7 +35,9 @@ use independent::{
     then, Chain, Exactness, Images, Pattern,
 };
 use paramshare::action::{GeneratorPair, JointAction};
-use paramshare::design::connectivity::connectivity_lower_bound;
+use paramshare::design::connectivity::{
+    connectivity_lower_bound, covering_connectivity_lower_bound,
+};
 use paramshare::design::optimal::{SearchProgress, SearchSettings};
 use paramshare::design::{design_layer, DesignOptions, Method, Objective};
 use paramshare::instance::Instance;
@@ -471,6 +475,9 @@ struct Truth {
     /// Exhaustive minimum (cost) for parameters and for edges.
     parameters: u64,
     edges: u64,
+    /// The same among covering subsets (`--cover`).
+    cover_parameters: u64,
+    cover_edges: u64,
 }
 
 fn pattern_of(case: &Case, orbit_of: &[u32], mask: u32) -> Pattern {
@@ -484,7 +491,29 @@ fn pattern_of(case: &Case, orbit_of: &[u32], mask: u32) -> Pattern {
     }
 }
 
-/// Cheapest exact subset under `weights`, certified as the module docs say.
+/// The covering condition (`--cover`) as the suite states it: for every
+/// input, the set of edge orbits with an edge in its column, and for every
+/// output, those in its row, as bit masks. A union of orbits covers (every
+/// input read, every output fed) iff it meets each mask.
+fn cover_masks(case: &Case, orbit_of: &[u32]) -> Vec<u32> {
+    let (n, m) = (case.inputs, case.outputs);
+    let column = |i: usize| (0..m).fold(0u32, |acc, r| acc | 1 << orbit_of[r * n + i]);
+    let row = |r: usize| (0..n).fold(0u32, |acc, i| acc | 1 << orbit_of[r * n + i]);
+    let mut masks: Vec<u32> = (0..n).map(column).chain((0..m).map(row)).collect();
+    masks.sort_unstable();
+    masks.dedup();
+    masks
+}
+
+/// Which subsets [`exhaustive_minimum`] ranges over.
+struct Range<'a> {
+    /// Subsets cheaper than this are skipped (already refuted by an earlier run).
+    from_cost: u64,
+    /// When given, only subsets meeting every mask (covering ones).
+    cover: Option<&'a [u32]>,
+}
+
+/// Cheapest exact subset under `weights` within `range`, certified as the module docs say.
 fn exhaustive_minimum(
     case: &Case,
     truth_target: &[Images],
@@ -492,9 +521,15 @@ fn exhaustive_minimum(
     target_action: &JointAction,
     orbit_of: &[u32],
     weights: &[u64],
+    range: Range,
 ) -> u64 {
     let k = weights.len();
     let mut subsets: Vec<(u64, u32)> = (1u32..1 << k)
+        .filter(|&mask| {
+            range
+                .cover
+                .is_none_or(|masks| masks.iter().all(|&c| c & mask != 0))
+        })
         .map(|mask| {
             let cost = (0..k)
                 .filter(|&o| mask >> o & 1 == 1)
@@ -502,6 +537,7 @@ fn exhaustive_minimum(
                 .sum();
             (cost, mask)
         })
+        .filter(|&(cost, _)| cost >= range.from_cost)
         .collect();
     subsets.sort_unstable();
     for (cost, mask) in subsets {
@@ -564,28 +600,40 @@ fn truth(case: &Case) -> Truth {
     };
     let target_chain = Chain::new(degree, &target, &[]);
     let target_action = joint_action(case, &target);
-    let parameters = exhaustive_minimum(
-        case,
-        &target,
-        &target_chain,
-        &target_action,
-        &orbit_of,
-        &vec![1; count],
-    );
-    let edges = exhaustive_minimum(
-        case,
-        &target,
-        &target_chain,
-        &target_action,
-        &orbit_of,
-        &sizes,
-    );
+    let minimum = |weights: &[u64], range: Range| {
+        exhaustive_minimum(
+            case,
+            &target,
+            &target_chain,
+            &target_action,
+            &orbit_of,
+            weights,
+            range,
+        )
+    };
+    let everything = |from_cost| Range {
+        from_cost,
+        cover: None,
+    };
+    let ones = vec![1; count];
+    let parameters = minimum(&ones, everything(0));
+    let edges = minimum(&sizes, everything(0));
+    // Every subset cheaper than the minimum is refuted already, covering or not.
+    let cover = cover_masks(case, &orbit_of);
+    let covering = |from_cost| Range {
+        from_cost,
+        cover: Some(&cover),
+    };
+    let cover_parameters = minimum(&ones, covering(parameters));
+    let cover_edges = minimum(&sizes, covering(edges));
     Truth {
         target,
         closure_is_larger,
         sizes,
         parameters,
         edges,
+        cover_parameters,
+        cover_edges,
     }
 }
 
@@ -666,28 +714,110 @@ fn check_case(index: usize, case: &Case) -> Tally {
             }
         }
     }
-    // The optimal design, both objectives; both backends on every fourth case.
-    let solvers: &[SolverKind] = if index.is_multiple_of(4) {
+    // The covering bound on its own, against both covering minima.
+    for (objective, minimum, uncovered) in [
+        (
+            Objective::Parameters,
+            truth.cover_parameters,
+            truth.parameters,
+        ),
+        (Objective::Edges, truth.cover_edges, truth.edges),
+    ] {
+        let name = objective.name();
+        if minimum > uncovered {
+            bump(
+                &mut tally,
+                format!("covering minimum above the exact minimum ({name})"),
+            );
+        }
+        if let Some(bound) = covering_connectivity_lower_bound(&target_action, &orbits, objective) {
+            assert!(
+                bound <= minimum,
+                "{}: covering bound {bound} > exhaustive covering minimum {minimum} ({name})",
+                case.name
+            );
+            bump(&mut tally, format!("covering bound applies ({name})"));
+            if bound > connectivity_lower_bound(&target_action, &orbits, objective).unwrap_or(0) {
+                bump(
+                    &mut tally,
+                    format!("covering bound above the connectivity bound ({name})"),
+                );
+            }
+            if bound == minimum && minimum > uncovered {
+                bump(
+                    &mut tally,
+                    format!("covering bound tight where covering costs more ({name})"),
+                );
+            }
+        }
+    }
+    // The optimal design, both objectives; both backends on every fourth
+    // case; then the covering design, both backends on every eighth.
+    check_optimal_designs(
+        case,
+        &inst,
+        &action,
+        &truth,
+        false,
+        index.is_multiple_of(4),
+        &mut tally,
+    );
+    check_optimal_designs(
+        case,
+        &inst,
+        &action,
+        &truth,
+        true,
+        index.is_multiple_of(8),
+        &mut tally,
+    );
+    check_sparse(case, &action, &g_chain, &mut tally);
+    tally
+}
+
+/// The optimal design of both objectives (with `--cover` when `cover`)
+/// against the exhaustive minima: proved, at the minimum, exact by the
+/// suite's search, and covering when asked (counted from its tying).
+fn check_optimal_designs(
+    case: &Case,
+    inst: &Instance,
+    action: &JointAction,
+    truth: &Truth,
+    cover: bool,
+    both_backends: bool,
+    tally: &mut Tally,
+) {
+    let solvers: &[SolverKind] = if both_backends {
         &[SolverKind::Sat, SolverKind::Ilp]
     } else {
         &[SolverKind::Sat]
     };
-    for &solver in solvers {
-        for (objective, minimum) in [
+    let minima = if cover {
+        [
+            (Objective::Parameters, truth.cover_parameters),
+            (Objective::Edges, truth.cover_edges),
+        ]
+    } else {
+        [
             (Objective::Parameters, truth.parameters),
             (Objective::Edges, truth.edges),
-        ] {
+        ]
+    };
+    let flag = if cover { " --cover" } else { "" };
+    for &solver in solvers {
+        for (objective, minimum) in minima {
             let mut options = DesignOptions::new(Method::Optimal);
             options.objective = objective;
             options.solver = solver;
-            let layer = design_layer(&inst, &action, &options).expect("design");
+            options.cover = cover;
+            let layer = design_layer(inst, action, &options).expect("design");
             let cost = match objective {
                 Objective::Parameters => layer.parameters as u64,
                 Objective::Edges => layer.edges,
             };
             let bound = layer.lower_bound.expect("optimal layers carry lower_bound");
             let proof = layer.proof.clone().expect("optimal layers carry proof");
-            let what = format!("{} ({solver}, {})", case.name, objective.name());
+            let what = format!("{}{flag} ({solver}, {})", case.name, objective.name());
             assert!(
                 bound <= minimum,
                 "{what}: lower_bound {bound} > true minimum {minimum} ({proof})"
@@ -707,11 +837,27 @@ fn check_case(index: usize, case: &Case) -> Tally {
                 "{what}: claimed optimum {cost} ({proof}), true minimum {minimum}"
             );
             assert_eq!(layer.exact, Some(!truth.closure_is_larger), "{what}: exact");
+            let (n, m) = (case.inputs, case.outputs);
+            let data = &layer.tying.data;
+            if cover {
+                // Covering, counted by the suite from the tying matrix.
+                let unread = (0..n)
+                    .filter(|&i| (0..m).all(|r| data[r * n + i] < 0))
+                    .count();
+                let dead = (0..m)
+                    .filter(|&r| data[r * n..(r + 1) * n].iter().all(|&x| x < 0))
+                    .count();
+                assert_eq!(
+                    (unread, dead),
+                    (0, 0),
+                    "{what}: unread inputs, dead outputs"
+                );
+            }
             // The layer's own pattern reaches the target, by the suite's search.
             let pattern = Pattern {
-                inputs: case.inputs,
-                outputs: case.outputs,
-                colour: layer.tying.data.clone(),
+                inputs: n,
+                outputs: m,
+                colour: data.clone(),
             };
             assert!(
                 truth.target.iter().all(|g| pattern.preserved_by(g)),
@@ -722,13 +868,11 @@ fn check_case(index: usize, case: &Case) -> Tally {
                 "{what}: the layer's automorphism group is larger than the target"
             );
             bump(
-                &mut tally,
-                format!("optimal {}: {}", objective.name(), proof_kind(&proof)),
+                tally,
+                format!("optimal{flag} {}: {}", objective.name(), proof_kind(&proof)),
             );
         }
     }
-    check_sparse(case, &action, &g_chain, &mut tally);
-    tally
 }
 
 /// The sparse design's generating set against brute force.
@@ -863,6 +1007,21 @@ fn every_bound_and_every_optimum_matches_exhaustive_search() {
         at_least(&format!("connectivity bound tight ({objective})"), 20);
         at_least(&format!("optimal {objective}: connectivity bound"), 20);
         at_least(&format!("optimal {objective}: solver"), 20);
+    }
+    for objective in ["parameters", "edges"] {
+        at_least(
+            &format!("covering minimum above the exact minimum ({objective})"),
+            50,
+        );
+        at_least(
+            &format!("covering bound above the connectivity bound ({objective})"),
+            20,
+        );
+        at_least(
+            &format!("covering bound tight where covering costs more ({objective})"),
+            5,
+        );
+        at_least(&format!("optimal --cover {objective}: solver"), 20);
     }
     at_least("sparse |H| brute-forced: group-theoretic", 20);
     // Groups above the listing limit (S_10, A_10 and their actions):

@@ -8,6 +8,7 @@
 #[path = "../support/oracles.rs"]
 mod oracles;
 
+mod cover_probe;
 mod graph_oracle;
 mod group_oracle;
 mod numpy_example;
