@@ -189,13 +189,44 @@ impl JointAction {
     /// instead, since a search asks thousands of such questions.
     pub fn contains(&self, g: &Perm) -> bool {
         match &self.dense_orbits {
-            Some(orbits)
-                if self.chain_deferred() && orbits.orbit_of.len() <= ORBIT_MEMBERSHIP_ENTRIES =>
-            {
-                preserves_every_orbit(g, orbits)
-            }
+            Some(orbits) if self.reads_orbit_table() => preserves_every_orbit(g, orbits),
             _ => self.chain().contains(g),
         }
+    }
+
+    /// Whether [`JointAction::contains`] reads the orbit table (a deferred
+    /// closure of at most [`ORBIT_MEMBERSHIP_ENTRIES`] entries), not the chain.
+    fn reads_orbit_table(&self) -> bool {
+        self.chain_deferred()
+            && self
+                .dense_orbits
+                .as_ref()
+                .is_some_and(|o| o.orbit_of.len() <= ORBIT_MEMBERSHIP_ENTRIES)
+    }
+
+    /// Builds what [`JointAction::contains`] needs, the chain unless
+    /// membership reads the orbit table, on a worker thread that is
+    /// abandoned when `stop` turns true; returns false then (nothing is
+    /// kept), true when `contains` will do no unbounded work. The chain of
+    /// a large closure is not interruptible: a pooling layer's took 23 s.
+    pub fn prepare_membership(&self, stop: &dyn Fn() -> bool) -> bool {
+        if self.chain.get().is_some() || self.reads_orbit_table() {
+            return true;
+        }
+        if stop() {
+            return false;
+        }
+        let degree = self.input_size + self.output_size;
+        let (joint, order) = (self.joint.clone(), self.order.get().cloned());
+        let build = move || build_chain(degree, &joint, order.as_ref());
+        let Some(built) = crate::background::run_unless_stopped(build, stop) else {
+            return false;
+        };
+        // A panic in Schreier-Sims is a bug, not a stop: raise it here.
+        let chain = built.unwrap_or_else(|payload| std::panic::resume_unwind(payload));
+        // Another thread may have built it meanwhile: the same group either way.
+        let _ = self.chain.set(chain);
+        true
     }
 
     pub fn input_size(&self) -> usize {
@@ -221,13 +252,11 @@ impl JointAction {
     /// usually completes it).
     pub fn chain(&self) -> &StabilizerChain {
         self.chain.get_or_init(|| {
-            let degree = self.input_size + self.output_size;
-            match self.order.get() {
-                Some(order) => {
-                    StabilizerChain::with_base_and_order(degree, &self.joint, &[], order)
-                }
-                None => StabilizerChain::new(degree, &self.joint),
-            }
+            build_chain(
+                self.input_size + self.output_size,
+                &self.joint,
+                self.order.get(),
+            )
         })
     }
 
@@ -579,6 +608,15 @@ fn merge_stabilised(
 /// Whether the joint permutation `g` maps inputs to inputs and every edge
 /// of `orbits` into its own orbit (so every orbit onto itself): one lookup
 /// per matrix entry.
+/// The chain of `<joint>` on `degree` points, with its order when known
+/// (then the random phase usually completes it).
+fn build_chain(degree: usize, joint: &[Perm], order: Option<&BigUint>) -> StabilizerChain {
+    match order {
+        Some(order) => StabilizerChain::with_base_and_order(degree, joint, &[], order),
+        None => StabilizerChain::new(degree, joint),
+    }
+}
+
 fn preserves_every_orbit(g: &Perm, orbits: &EdgeOrbits) -> bool {
     let n = orbits.input_size;
     let m = orbits.output_size;
@@ -655,5 +693,45 @@ mod tests {
         assert!(!closure.contains(&mixed));
         assert!(closure.chain_deferred());
         assert_eq!(closure.order(), BigUint::from(24u32));
+    }
+
+    /// Above 2^20 entries membership needs the chain: a stop leaves it
+    /// unbuilt (and `contains` not yet safe to call quickly), no stop builds
+    /// it, and then membership agrees with the orbit table.
+    #[test]
+    fn a_large_closure_builds_its_chain_only_unless_stopped() {
+        // The transposition (0 1) of 1025 inputs, 1024 fixed outputs:
+        // 1,049,600 entries; the dense design's automorphism group is the
+        // same group of order 2 (every other column has its own colours).
+        let (n, m) = (1025, 1024);
+        let mut swap: Vec<usize> = (0..n).collect();
+        swap.swap(0, 1);
+        let pairs = vec![GeneratorPair {
+            input: Perm::from_images(&swap).unwrap(),
+            output: Perm::identity(m),
+        }];
+        let group = JointAction::new(n, m, pairs.clone());
+        let orbits = Arc::new(group.edge_orbits());
+        assert!(orbits.orbit_of.len() > ORBIT_MEMBERSHIP_ENTRIES);
+        let order = BigUint::from(2u32);
+        let closure = JointAction::closure_of_dense(n, m, pairs, &order, orbits.clone());
+        assert!(!closure.prepare_membership(&|| true));
+        assert!(closure.chain_deferred(), "a stop builds nothing");
+        assert!(closure.prepare_membership(&|| false));
+        assert!(!closure.chain_deferred());
+        assert_eq!(closure.chain().order(), order);
+        let mut images: Vec<usize> = (0..n + m).collect();
+        images.swap(0, 1);
+        let inside = Perm::from_images(&images).unwrap();
+        images.swap(3, 700);
+        let outside = Perm::from_images(&images).unwrap();
+        for (g, member) in [(inside, true), (outside, false)] {
+            assert_eq!(closure.contains(&g), member, "{g}");
+            assert_eq!(preserves_every_orbit(&g, &orbits), member, "{g}");
+        }
+        assert!(
+            closure.prepare_membership(&|| true),
+            "built: nothing left to do"
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::action::GeneratorPair;
 use crate::design::{Method, Objective};
-use crate::instance::{describe, InstanceError};
+use crate::instance::{describe, field_error, InstanceError};
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
@@ -92,13 +92,6 @@ pub struct Layer {
     pub bias_tying: Vec<u32>,
     /// Further fields, written after the standard ones (e.g. notes, timing).
     pub extra: serde_json::Map<String, Value>,
-}
-
-fn layer_error(field: impl Into<String>, message: impl Into<String>) -> InstanceError {
-    InstanceError::Field {
-        field: field.into(),
-        message: message.into(),
-    }
 }
 
 impl Layer {
@@ -195,7 +188,7 @@ impl Layer {
     pub fn from_json_str(text: &str) -> Result<Layer, InstanceError> {
         let parsed = stream::parse(text)?;
         let stream::LayerFields { fields, tying } = parsed.map_err(|value| {
-            layer_error(
+            field_error(
                 "(top level)",
                 format!("expected an object, found {}", describe(&value)),
             )
@@ -208,7 +201,7 @@ impl Layer {
             match obj.get(f) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(v) => Err(layer_error(
+                Some(v) => Err(field_error(
                     f,
                     format!("expected a string, found {}", describe(v)),
                 )),
@@ -218,7 +211,7 @@ impl Layer {
             match obj.get(f) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::Bool(b)) => Ok(Some(*b)),
-                Some(v) => Err(layer_error(
+                Some(v) => Err(field_error(
                     f,
                     format!("expected true or false, found {}", describe(v)),
                 )),
@@ -226,7 +219,7 @@ impl Layer {
         };
         if let Some(fmt) = string_field("format")? {
             if fmt != LAYER_FORMAT {
-                return Err(layer_error(
+                return Err(field_error(
                     "format",
                     format!("\"{fmt}\" is not supported (expected \"{LAYER_FORMAT}\")"),
                 ));
@@ -234,15 +227,15 @@ impl Layer {
         }
         let (rows, cols) = (inst.output_size, inst.input_size);
         let tying_rows = tying
-            .ok_or_else(|| layer_error("tying", "missing (expected an array of output_size rows)"))?
+            .ok_or_else(|| field_error("tying", "missing (expected an array of output_size rows)"))?
             .map_err(|other| {
-                layer_error(
+                field_error(
                     "tying",
                     format!("expected an array of rows, found {}", describe(&other)),
                 )
             })?;
         if tying_rows.count != rows {
-            return Err(layer_error(
+            return Err(field_error(
                 "tying",
                 format!(
                     "has {} rows, expected output_size = {rows}",
@@ -252,7 +245,7 @@ impl Layer {
         }
         // Every row's shape is checked before any entry.
         if let Some((m, shape)) = tying_rows.first_bad_row(cols) {
-            return Err(layer_error(
+            return Err(field_error(
                 format!("tying[{m}]"),
                 match shape {
                     stream::RowShape::Array(len) => {
@@ -265,7 +258,7 @@ impl Layer {
             ));
         }
         if let Some((m, n, x)) = &tying_rows.bad_entry {
-            return Err(layer_error(
+            return Err(field_error(
                 format!("tying[{m}][{n}]"),
                 format!("expected -1 or a parameter index, found {}", describe(x)),
             ));
@@ -285,7 +278,7 @@ impl Layer {
             }
         }
         if let Some(gap) = used.iter().position(|u| !u) {
-            return Err(layer_error(
+            return Err(field_error(
                 "tying",
                 format!(
                     "parameter {gap} is never used; indices must be exactly 0..{}",
@@ -295,7 +288,7 @@ impl Layer {
         }
         if let Some(p) = obj.get("parameters") {
             if p.as_u64() != Some(parameters as u64) {
-                return Err(layer_error(
+                return Err(field_error(
                     "parameters",
                     format!("is {}, but tying uses {parameters}", describe(p)),
                 ));
@@ -303,7 +296,7 @@ impl Layer {
         }
         if let Some(e) = obj.get("edges") {
             if e.as_u64() != Some(edges) {
-                return Err(layer_error(
+                return Err(field_error(
                     "edges",
                     format!("is {}, but tying has {edges}", describe(e)),
                 ));
@@ -312,7 +305,7 @@ impl Layer {
         let lower_bound = match obj.get("lower_bound") {
             None | Some(Value::Null) => None,
             Some(v) => Some(v.as_u64().ok_or_else(|| {
-                layer_error(
+                field_error(
                     "lower_bound",
                     format!("expected a non-negative integer, found {}", describe(v)),
                 )
@@ -328,7 +321,7 @@ impl Layer {
         ] {
             if let Some(v) = obj.get(field) {
                 if v.as_u64() != Some(computed) {
-                    return Err(layer_error(
+                    return Err(field_error(
                         field,
                         format!("is {}, but tying has {computed}", describe(v)),
                     ));
@@ -366,7 +359,7 @@ impl Layer {
 /// Reads a `bias_tying` field: `output_size` indices that use exactly `0..k` for some k.
 fn read_bias_tying(value: &Value, output_size: usize) -> Result<Vec<u32>, InstanceError> {
     let entries = value.as_array().ok_or_else(|| {
-        layer_error(
+        field_error(
             "bias_tying",
             format!(
                 "expected an array of output_size indices, found {}",
@@ -375,7 +368,7 @@ fn read_bias_tying(value: &Value, output_size: usize) -> Result<Vec<u32>, Instan
         )
     })?;
     if entries.len() != output_size {
-        return Err(layer_error(
+        return Err(field_error(
             "bias_tying",
             format!(
                 "has {} entries, expected output_size = {output_size}",
@@ -388,7 +381,7 @@ fn read_bias_tying(value: &Value, output_size: usize) -> Result<Vec<u32>, Instan
         match e.as_u64() {
             Some(b) if b < output_size as u64 => tying.push(b as u32),
             _ => {
-                return Err(layer_error(
+                return Err(field_error(
                     format!("bias_tying[{m}]"),
                     format!(
                         "expected a bias index below output_size = {output_size}, found {}",
@@ -403,7 +396,7 @@ fn read_bias_tying(value: &Value, output_size: usize) -> Result<Vec<u32>, Instan
         used[b as usize] = true;
     }
     if let Some(gap) = used.iter().position(|u| !u) {
-        return Err(layer_error(
+        return Err(field_error(
             "bias_tying",
             format!(
                 "bias parameter {gap} is never used; indices must be exactly 0..{}",

@@ -14,6 +14,7 @@
 //! - a watchdog aborts, printing the input, when one case runs longer than
 //!   [`MAX_CASE_SECONDS`].
 
+use paramshare::design::oracle::BruteForceOracle;
 use paramshare::design::{design_layer, DesignOptions, Method};
 use paramshare::instance::Instance;
 use paramshare::layer::Layer;
@@ -605,36 +606,6 @@ fn fuzz_mutated_instances_through_the_binary() {
     fuzz_through_binary("design", instances, false);
 }
 
-/// All permutations of `0..n` (n <= 4 here), as image arrays.
-fn all_perms(n: usize) -> Vec<Vec<usize>> {
-    if n == 0 {
-        return vec![vec![]];
-    }
-    let mut out = Vec::new();
-    for p in all_perms(n - 1) {
-        for at in 0..n {
-            let mut q = p.clone();
-            q.insert(at, n - 1);
-            out.push(q);
-        }
-    }
-    out
-}
-
-/// |Aut(tying)| by brute force: pairs (pi on inputs, pi on outputs) keeping every entry.
-fn brute_force_automorphisms(t: &paramshare::layer::Tying) -> u64 {
-    let (ins, outs) = (all_perms(t.cols), all_perms(t.rows));
-    let mut count = 0;
-    for pi in &ins {
-        for po in &outs {
-            let keeps =
-                (0..t.rows).all(|m| (0..t.cols).all(|n| t.get(po[m], pi[n]) == t.get(m, n)));
-            count += keeps as u64;
-        }
-    }
-    count
-}
-
 #[test]
 fn fuzz_verifier_on_arbitrary_tying_matrices() {
     // Arbitrary tying matrices (any entries >= -1, any shape, sometimes not
@@ -689,7 +660,7 @@ fn fuzz_verifier_on_arbitrary_tying_matrices() {
                         if tying.rows <= 4 && tying.cols <= 4 {
                             prop_assert_eq!(
                                 verdict.automorphism_order,
-                                brute_force_automorphisms(&tying).into()
+                                (BruteForceOracle::all_automorphisms(&tying).len() as u64).into()
                             );
                         }
                     }

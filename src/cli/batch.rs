@@ -217,6 +217,15 @@ enum Event {
 pub fn plan(inputs: &[PathBuf], methods: &str) -> Result<(Vec<Method>, Vec<BatchJob>), Failure> {
     let methods =
         parse_methods(methods).map_err(|e| Failure::bad_input(format!("--methods: {e}")))?;
+    // A job's key (and its result files' names) is the instance file's
+    // name, which standard input does not have; without this, `-` was
+    // looked for as a file named `-`.
+    if inputs.iter().any(|p| super::output::is_standard_stream(p)) {
+        return Err(Failure::bad_input(
+            "-: batch and compare read instance files by name (the name keys the results), not \
+             standard input; save the instance to a file first (e.g. paramshare instance cyclic 4 > c4.json)",
+        ));
+    }
     let listed = collect_inputs(inputs)
         .map_err(|e| Failure::bad_input(format!("cannot list the inputs: {e}")))?;
     for (path, reason) in &listed.not_files {

@@ -34,10 +34,12 @@ pub struct ManArgs {
 
 pub fn completions(args: CompletionsArgs) -> Result<i32, Failure> {
     let mut command = Cli::command();
-    write_output(None, |w| {
-        clap_complete::generate(args.shell, &mut command, "paramshare", w);
-        Ok(())
-    })?;
+    // clap_complete panics when its writer fails (`completions bash | head`
+    // closes the pipe), so the script is made in memory and written here,
+    // where a broken pipe ends quietly and a full disk is status 3.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "paramshare", &mut script);
+    write_output(None, |w| w.write_all(&script))?;
     Ok(0)
 }
 

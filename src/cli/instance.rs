@@ -1,6 +1,6 @@
 //! `paramshare instance`: print or write an instance of a standard family.
 
-use super::output::{read_input, read_instance, write_output, Failure};
+use super::output::{is_standard_stream, read_input, read_instance, write_output, Failure};
 use clap::{Args, Subcommand};
 use paramshare::instance::families::{
     self, graph_instance, parse_edge_list, FamilyError, GroupAction, SideAction,
@@ -183,9 +183,9 @@ enum Family {
     /// Example: paramshare instance product rows.json columns.json
     #[command(verbatim_doc_comment)]
     Product {
-        /// First instance file.
+        /// First instance file, or - for standard input.
         first: PathBuf,
-        /// Second instance file.
+        /// Second instance file, or - for standard input (not both).
         second: PathBuf,
     },
     /// Any group, from generators in cycle notation: "INPUT_CYCLES / OUTPUT_CYCLES" each.
@@ -220,7 +220,7 @@ enum Family {
     /// Example: paramshare instance graph petersen.edges -o petersen.json
     #[command(verbatim_doc_comment)]
     Graph {
-        /// The edge-list file.
+        /// The edge-list file, or - for standard input.
         edges: PathBuf,
     },
     /// An existing instance with K input and K' output channels.
@@ -253,7 +253,8 @@ fn read_graph(path: &Path) -> Result<Instance, Failure> {
     let graph = parse_edge_list(&text)
         .map_err(|e| Failure::bad_input(format!("{}: {e}", path.display())))?;
     let mut instance = graph_instance(&graph);
-    if let Some(stem) = path.file_stem() {
+    // standard input has no name: keep graph_instance's own
+    if let Some(stem) = path.file_stem().filter(|_| !is_standard_stream(path)) {
         instance.name = format!("graph-{}", stem.to_string_lossy());
     }
     Ok(instance)
@@ -292,6 +293,12 @@ pub fn run(args: InstanceArgs) -> Result<i32, Failure> {
         } => group_instance(families::nested_sets(set_size, sets), sides),
         Family::Tensor { n, k, l } => families::tensor(n, k, l),
         Family::Product { first, second } => {
+            if is_standard_stream(&first) && is_standard_stream(&second) {
+                // the second read would find standard input at its end
+                return Err(Failure::bad_input(
+                    "product: standard input (-) can be only one of the two instances; save the other to a file",
+                ));
+            }
             let (a, b) = (read_instance(&first)?, read_instance(&second)?);
             families::product(&a, &b)
         }

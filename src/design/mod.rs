@@ -16,6 +16,7 @@ pub mod pattern;
 pub mod refutation_loop;
 pub mod spanning;
 pub mod sparse;
+mod subsumption;
 pub mod symmetry;
 
 pub use dense::dense_tying;
@@ -671,12 +672,17 @@ fn sparse_design(
         "generating_set_lower_bound".into(),
         found.lower_bound.into(),
     );
-    extra.insert(
-        "difference_subgroup_order".into(),
-        sparse::difference_subgroup_order(action, &h)
-            .to_string()
-            .into(),
-    );
+    match difference_order_unless_stopped(action, &h, &stop) {
+        Some(order) => {
+            extra.insert("difference_subgroup_order".into(), order.to_string().into());
+        }
+        None => notes.push(format!(
+            "difference_subgroup_order was not computed: the run was stopped, and the order of \
+             <h h'^-1 : h, h' in H> (a stabiliser chain on {} points) was not known {} s later",
+            action.input_size() + action.output_size(),
+            DIFFERENCE_GRACE.as_secs_f64()
+        )),
+    }
     if !found.optimal {
         notes.push(if found.listed {
             format!(
@@ -705,6 +711,36 @@ fn sparse_design(
     ))
 }
 
+/// How long after a stop the difference subgroup's order may still take.
+const DIFFERENCE_GRACE: Duration = Duration::from_secs(1);
+
+/// |<h h'^-1 : h, h' in H>| ([`sparse::difference_subgroup_order`]), or
+/// `None` when `stop` has held for [`DIFFERENCE_GRACE`] before it is known.
+/// Its chain is not interruptible (2.1 s on nested sets 10 x 20, all of it
+/// past the time limit), so it runs on its own thread, abandoned then.
+fn difference_order_unless_stopped(
+    action: &JointAction,
+    h: &[Perm],
+    stop: &dyn Fn() -> bool,
+) -> Option<num_bigint::BigUint> {
+    let stopped_at = std::cell::Cell::new(None::<Instant>);
+    let out_of_grace = || {
+        stop() && {
+            let since = stopped_at.get().unwrap_or_else(Instant::now);
+            stopped_at.set(Some(since));
+            since.elapsed() >= DIFFERENCE_GRACE
+        }
+    };
+    let degree = action.input_size() + action.output_size();
+    let h = h.to_vec();
+    let joined = crate::background::run_unless_stopped(
+        move || sparse::difference_subgroup_order(degree, &h),
+        &out_of_grace,
+    )?;
+    // A panic in the chain is a bug, not a stop: raise it here.
+    Some(joined.unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
+}
+
 /// Why a sparse layer is not exact, and how to fix it when possible.
 fn sparse_failure_note(
     verdict: &LayerVerdict,
@@ -721,10 +757,15 @@ fn sparse_failure_note(
             verdict.closure.automorphism_order, verdict.closure.group_order
         );
     }
-    let k = extra
+    let Some(k) = extra
         .get("difference_subgroup_order")
         .and_then(Value::as_str)
-        .unwrap_or("?");
+    else {
+        return format!(
+            "not exact (the run was stopped before the difference subgroup <h h'^-1 : h, h' in H> \
+             was known, so which case applies was not decided): an automorphism {witness}"
+        );
+    };
     if k != action.order().to_string() {
         let fix = if with_identity {
             String::new()

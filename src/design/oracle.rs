@@ -105,6 +105,14 @@ impl<'a> VerifierOracle<'a> {
     /// The answer for `structure` (a target-invariant pattern): first the
     /// automorphisms read off its components and twins, then the verifier.
     fn check_structure(&self, structure: Structure) -> Result<Check, OracleError> {
+        // The quick witnesses and the last filter ask the target about
+        // membership; a large closure builds its chain for that, which is
+        // done here where the stop can abandon it.
+        if let Some(stop) = self.stop {
+            if !self.target.prepare_membership(stop) {
+                return Err(OracleError::Stopped);
+            }
+        }
         let mut quick = component_swaps(&structure, self.target);
         quick.extend(twin_swaps(&structure, self.target));
         if !quick.is_empty() {

@@ -51,9 +51,17 @@ pub enum InstanceError {
     Json(#[from] serde_json::Error),
     #[error("{field}: {message}")]
     Field { field: String, message: String },
+    /// A generator's images that are not a permutation: the field, and
+    /// [`PermError`](crate::perm::PermError) saying why.
+    #[error("{field}: {source}")]
+    Perm {
+        field: String,
+        source: crate::perm::PermError,
+    },
 }
 
-fn field_error(field: impl Into<String>, message: impl Into<String>) -> InstanceError {
+/// A bad value in `field` (e.g. `generators[2].input[5]`) of an instance or layer file.
+pub(crate) fn field_error(field: impl Into<String>, message: impl Into<String>) -> InstanceError {
     InstanceError::Field {
         field: field.into(),
         message: message.into(),
@@ -203,7 +211,10 @@ pub(crate) fn read_perm(v: &Value, field: &str, degree: usize) -> Result<Perm, I
         }
         images.push(value as usize);
     }
-    Perm::from_images(&images).map_err(|e| field_error(field, e.to_string()))
+    Perm::from_images(&images).map_err(|source| InstanceError::Perm {
+        field: field.to_string(),
+        source,
+    })
 }
 
 impl Instance {
@@ -433,10 +444,19 @@ mod tests {
     fn errors_name_field_and_index() {
         let text = r#"{"input_size": 3, "output_size": 3,
             "generators": [{"input": [0,0,2], "output": [0,1,2]}]}"#;
-        let err = Instance::from_json_str(text).unwrap_err().to_string();
+        let err = Instance::from_json_str(text).unwrap_err();
         assert_eq!(
-            err,
+            err.to_string(),
             "generators[0].input: 0 appears twice, not a permutation of 0..2"
+        );
+        // the permutation's own error is kept as the source
+        let source = std::error::Error::source(&err).expect("a source");
+        assert_eq!(
+            source.downcast_ref::<crate::perm::PermError>(),
+            Some(&crate::perm::PermError::Repeated {
+                value: 0,
+                degree: 3
+            })
         );
         let text = r#"{"input_size": 3, "output_size": 3,
             "generators": [{"input": [0,1,2], "output": [0,1,7]}]}"#;

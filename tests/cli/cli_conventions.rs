@@ -89,6 +89,63 @@ fn dash_input_reads_standard_input_in_every_command_that_reads_a_file() {
 }
 
 #[test]
+fn dash_input_in_the_instance_builders_and_where_it_cannot_be_read() {
+    let c4 = std::fs::read_to_string(instance("cyclic-4.json")).unwrap();
+    let product = stdout_of(
+        paramshare()
+            .args(["instance", "product", "-"])
+            .arg(instance("cyclic-4.json"))
+            .write_stdin(c4.clone()),
+    );
+    let product: serde_json::Value = serde_json::from_str(&product).unwrap();
+    assert_eq!(product["input_size"], 16);
+    let graph = stdout_of(
+        paramshare()
+            .args(["instance", "graph", "-"])
+            .write_stdin("0 1\n1 2\n"),
+    );
+    let graph: serde_json::Value = serde_json::from_str(&graph).unwrap();
+    // standard input has no file name to call the graph after (was "graph--")
+    assert_eq!(graph["name"], "graph");
+    assert_eq!(graph["input_size"], 3);
+    // Standard input can be read once, and batch and compare key their
+    // results by file name: each refuses - with a reason, status 2 (before,
+    // product read an empty second instance and batch looked for a file `-`).
+    let out_dir = tempfile::tempdir().unwrap();
+    let refused = [
+        (
+            vec!["instance", "product", "-", "-"],
+            "product: standard input (-) can be only one",
+        ),
+        (
+            vec!["compare", "-"],
+            "-: batch and compare read instance files by name",
+        ),
+        (
+            vec!["batch", "-", "--out"],
+            "-: batch and compare read instance files by name",
+        ),
+    ];
+    for (args, message) in refused {
+        let mut cmd = paramshare();
+        cmd.args(&args);
+        if args[0] == "batch" {
+            cmd.arg(out_dir.path().join("out"));
+        }
+        let out = cmd.write_stdin(c4.clone()).assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.starts_with(&format!("paramshare: {message}")),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(
+        !out_dir.path().join("out").exists(),
+        "batch - made its output directory"
+    );
+}
+
+#[test]
 fn design_ends_with_one_summary_line_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("layer.json");
@@ -151,4 +208,66 @@ fn completions_and_the_manual_page_are_generated() {
         .assert()
         .success();
     assert!(dir.path().join("paramshare-design.1").exists());
+}
+
+#[test]
+fn long_witnesses_are_shortened_in_the_terminal() {
+    // D_100's dense pattern claimed for C_100: the pattern's extra symmetry
+    // is a reflection: 49 transpositions (x -> -x) or 50 (x -> 1 - x), about
+    // 440 characters on each side
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    for (family, file) in [("dihedral", "d.json"), ("cyclic", "c.json")] {
+        paramshare()
+            .args(["instance", family, "100", "-o", &path(file)])
+            .assert()
+            .success();
+    }
+    paramshare()
+        .args([
+            "design",
+            &path("d.json"),
+            "--method",
+            "dense",
+            "-o",
+            &path("dl.json"),
+        ])
+        .assert()
+        .success();
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(path(name)).unwrap()).unwrap()
+    };
+    let mut layer = read("dl.json");
+    layer["generators"] = read("c.json")["generators"].clone();
+    layer["group_order"] = "100".into();
+    for computed in ["automorphism_order", "closure_order", "exact"] {
+        layer.as_object_mut().unwrap().remove(computed);
+    }
+    let out = paramshare()
+        .arg("verify")
+        .arg("-")
+        .write_stdin(layer.to_string())
+        .assert()
+        .code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.starts_with("not exact: |Aut(pattern)| = 200 but |G<N,M>| = 100\n"),
+        "{text}"
+    );
+    for line in text.lines().filter(|l| l.starts_with("witness on")) {
+        assert!(line.len() < 220, "not shortened: {line}");
+        let (shown, left_out) = line.split_once(" ... and ").expect("shortened");
+        let shown = shown.matches('(').count();
+        let left_out: usize = left_out
+            .strip_suffix(" more cycles")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((49..=50).contains(&(shown + left_out)), "{line}");
+    }
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("witness on")).count(),
+        2,
+        "{text}"
+    );
 }

@@ -112,6 +112,30 @@ fn a_broken_pipe_ends_quietly() {
 }
 
 #[test]
+fn generated_scripts_and_pages_to_a_full_or_broken_output_do_not_panic() {
+    // clap_complete's generator panicked on a failed write
+    // (`completions bash | head -3`)
+    for args in [
+        vec!["completions", "bash"],
+        vec!["completions", "zsh"],
+        vec!["man"],
+    ] {
+        let out = run_with_reader_gone(&args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr_of(&out));
+        assert_eq!(stderr_of(&out), "", "{args:?}");
+        let os: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        let out = run_with_stdout(&os, dev_full());
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        assert!(
+            err.starts_with("paramshare: cannot write to standard output")
+                && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
 fn help_and_version_to_a_full_or_broken_output_behave_like_other_output() {
     for args in [
         vec!["--help"],

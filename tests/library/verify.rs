@@ -2,6 +2,7 @@
 
 use num_bigint::BigUint;
 use paramshare::action::{GeneratorPair, JointAction};
+use paramshare::design::oracle::BruteForceOracle;
 use paramshare::design::{design_layer, DesignOptions, Method};
 use paramshare::instance::{Channels, Instance};
 use paramshare::layer::Tying;
@@ -27,36 +28,10 @@ fn same_both(p: &Perm) -> GeneratorPair {
     }
 }
 
-/// All permutations of 0..n (n small).
-fn all_perms(n: usize) -> Vec<Vec<usize>> {
-    if n == 0 {
-        return vec![vec![]];
-    }
-    let mut out = Vec::new();
-    for p in all_perms(n - 1) {
-        for i in 0..n {
-            let mut q = p.clone();
-            q.insert(i, n - 1);
-            out.push(q);
-        }
-    }
-    out
-}
-
-/// |Aut(tying)| by trying every pair of permutations.
+/// |Aut(tying)| by brute force: every permutation pair (the test
+/// scaffolding's enumeration, which shares no code with the verifier).
 fn brute_force_order(tying: &Tying) -> u64 {
-    let (n, m) = (tying.cols, tying.rows);
-    let ins = all_perms(n);
-    let outs = all_perms(m);
-    let mut count = 0;
-    for pi in &ins {
-        for po in &outs {
-            if (0..m).all(|r| (0..n).all(|c| tying.get(r, c) == tying.get(po[r], pi[c]))) {
-                count += 1;
-            }
-        }
-    }
-    count
+    BruteForceOracle::all_automorphisms(tying).len() as u64
 }
 
 /// The paper's sparse design: for orbit representatives `n_p` (inputs) and

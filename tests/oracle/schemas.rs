@@ -3,8 +3,9 @@
 //! Every bundled instance (instances/**/*.json) must satisfy
 //! instance.schema.json; every layer the binary writes for the bundled
 //! top-level instances with each method (dense, sparse, optimal under both
-//! objectives, sparse with the identity) must satisfy layer.schema.json;
-//! a batch's summary.json must satisfy batch-summary.schema.json. Files
+//! objectives, sparse with the identity), an optimal `--cover` layer, a
+//! layer rewritten by `verify -o` and the layers `batch` writes must
+//! satisfy layer.schema.json; a batch's summary.json must satisfy batch-summary.schema.json. Files
 //! that break the contract must be refused, so the schemas are not
 //! vacuous. Needs python3 with jsonschema; with PARAMSHARE_REQUIRE_ORACLES=1
 //! (set by scripts/test.sh) a missing oracle fails instead of skipping.
@@ -105,8 +106,28 @@ fn every_written_layer_and_summary_satisfies_its_schema() {
             layers.push(layer);
         }
     }
-    let (ok, report) = validate("layer.schema.json", &layers);
-    assert!(ok, "{report}");
+    // the fields other commands add: --cover's, and verify -o's computed
+    // automorphism_order, closure_order and exact
+    let cyclic_4 = repository().join("instances/cyclic-4.json");
+    let covering = out.path().join("cyclic-4.cover.json");
+    paramshare(&[
+        "design",
+        cyclic_4.to_str().unwrap(),
+        "--method",
+        "optimal",
+        "--cover",
+        "-o",
+        covering.to_str().unwrap(),
+    ]);
+    let verified = out.path().join("cyclic-4.verified.json");
+    paramshare(&[
+        "verify",
+        // cyclic-4's dense layer, exact: verify exits 0
+        out.path().join("cyclic-4.0.json").to_str().unwrap(),
+        "-o",
+        verified.to_str().unwrap(),
+    ]);
+    layers.extend([covering, verified]);
 
     let results = out.path().join("results");
     paramshare(&[
@@ -117,6 +138,17 @@ fn every_written_layer_and_summary_satisfies_its_schema() {
         "--out",
         results.to_str().unwrap(),
     ]);
+    // and the layers batch writes beside its row records
+    let before = layers.len();
+    layers.extend(
+        std::fs::read_dir(&results)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(".layer.json")),
+    );
+    assert!(layers.len() > before, "batch wrote no layer files");
+    let (ok, report) = validate("layer.schema.json", &layers);
+    assert!(ok, "{report}");
     let (ok, report) = validate("batch-summary.schema.json", &[results.join("summary.json")]);
     assert!(ok, "{report}");
 }
