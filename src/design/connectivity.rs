@@ -340,7 +340,7 @@ fn normal_closure(degree: usize, gens: &[Perm], seeds: Vec<Perm>) -> StabilizerC
 }
 
 /// The distinct prime factors of `n`, increasing.
-fn prime_factors(mut n: u64) -> Vec<u64> {
+pub(crate) fn prime_factors(mut n: u64) -> Vec<u64> {
     let mut primes = Vec::new();
     let mut p = 2;
     while p * p <= n {

@@ -16,6 +16,7 @@ pub mod pattern;
 pub mod refutation_loop;
 pub mod spanning;
 pub mod sparse;
+mod subsumption;
 pub mod symmetry;
 
 pub use dense::dense_tying;

@@ -188,6 +188,24 @@ fn reverse_convolution_is_impossible() {
     optimum_parameters(&closure);
 }
 
+/// Planted: with the trivial group on 5 inputs and 2 outputs every entry is
+/// its own orbit, and pi = (0 1)(2 3 4) on the inputs moves the 10 entries
+/// of its 5 inputs; its square (2 4 3) moves 6 of them and lies outside the
+/// group, so the sharpened cut is shorter and a subset.
+#[test]
+fn a_witness_is_sharpened_to_a_power_moving_fewer_orbits() {
+    let action = JointAction::new(5, 2, vec![pair(&[0, 1, 2, 3, 4], &[0, 1])]);
+    let orbits = action.edge_orbits();
+    let pi = perm(&[1, 0, 3, 4, 2, 5, 6]);
+    let moved = moved_orbits(&pi, &orbits);
+    assert_eq!(moved.len(), 10);
+    let (c, c_moved) = sharpened_witness(&pi, moved.clone(), &action, &orbits);
+    assert!(!action.contains(&c));
+    assert_eq!(c_moved, moved_orbits(&c, &orbits));
+    assert!(c_moved.len() < moved.len(), "{c_moved:?}");
+    assert!(c_moved.iter().all(|o| moved.contains(o)));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(12))]
     /// Planted: a cyclic group acting regularly, with inputs and outputs
@@ -255,6 +273,40 @@ proptest! {
         expected.sort_unstable();
         expected.dedup();
         prop_assert_eq!(moved_orbits(&pi, &orbits), expected);
+    }
+
+    /// The sharpened witness of a random side-preserving permutation outside
+    /// a random target: outside the target, its cut is read correctly, and
+    /// it is a subset of the original cut (so the clause is stronger and
+    /// still implied by exactness).
+    #[test]
+    fn sharpened_witnesses_stay_outside_the_target_with_a_subset_cut(
+        n in 2usize..7,
+        m in 1usize..6,
+        seed in any::<u64>(),
+    ) {
+        use rand::seq::SliceRandom;
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(seed);
+        let mut shuffled = |k: usize| {
+            let mut p: Vec<usize> = (0..k).collect();
+            p.shuffle(&mut rng);
+            p
+        };
+        let generators = vec![pair(&shuffled(n), &shuffled(m)), pair(&shuffled(n), &shuffled(m))];
+        let action = JointAction::new(n, m, generators);
+        let orbits = action.edge_orbits();
+        let mut images = shuffled(n);
+        images.extend(shuffled(m).iter().map(|&x| n + x));
+        let pi = perm(&images);
+        prop_assume!(!action.contains(&pi));
+        let moved = moved_orbits(&pi, &orbits);
+        prop_assume!(!moved.is_empty());
+        let (c, c_moved) = sharpened_witness(&pi, moved.clone(), &action, &orbits);
+        prop_assert!(!action.contains(&c));
+        prop_assert_eq!(&c_moved, &moved_orbits(&c, &orbits));
+        prop_assert!(!c_moved.is_empty());
+        prop_assert!(c_moved.iter().all(|o| moved.contains(o)));
     }
 
     /// Random small actions: the search and exhaustive enumeration agree

@@ -34,6 +34,7 @@ use crate::solve::{new_solver, Lit, MinCostSolver, Outcome, SolveError};
 use std::fmt::Display;
 
 use super::oracle::OracleError;
+use super::subsumption::SubsumptionFilter;
 use super::Objective;
 use crate::solve::SolverKind;
 
@@ -178,6 +179,7 @@ pub type SolverProof<'a, P> = Box<dyn Fn(&SearchProgress) -> P + 'a>;
 /// The loop's state: the solver with its clauses, the incumbent, the proved bound.
 pub struct RefutationLoop<'a, P> {
     solver: Box<dyn MinCostSolver>,
+    filter: SubsumptionFilter,
     progress: SearchProgress,
     proof: P,
     /// `None` when the solver's minimum is no proof.
@@ -200,12 +202,14 @@ impl<'a, P: Clone + Display> RefutationLoop<'a, P> {
         proof: P,
         solver_proof: Option<SolverProof<'a, P>>,
     ) -> Result<RefutationLoop<'a, P>, SearchError> {
+        let filter = SubsumptionFilter::new(weights.len());
         let mut solver = new_solver(settings.solver, weights)?;
         if progress.bound > 0 {
             solver.raise_lower_bound(progress.bound)?;
         }
         Ok(RefutationLoop {
             solver,
+            filter,
             progress,
             proof,
             solver_proof,
@@ -217,13 +221,19 @@ impl<'a, P: Clone + Display> RefutationLoop<'a, P> {
 
     /// Adds a clause every acceptable assignment satisfies (not counted as a cut).
     pub fn add_clause(&mut self, clause: &[Lit]) {
-        self.solver.add_clause(clause);
+        if self.filter.is_new(clause) {
+            self.solver.add_clause(clause);
+        }
     }
 
-    /// Adds a cut: a clause implied by a refutation, counted in the progress.
+    /// Adds a cut: a clause implied by a refutation, counted in the progress
+    /// unless it repeats or contains a clause already added (then it
+    /// constrains nothing and is not passed on).
     pub fn add_cut(&mut self, clause: &[Lit]) {
-        self.solver.add_clause(clause);
-        self.progress.cuts += 1;
+        if self.filter.is_new(clause) {
+            self.solver.add_clause(clause);
+            self.progress.cuts += 1;
+        }
     }
 
     /// Records a lower bound proved outside the clauses (a theorem), with
@@ -387,6 +397,10 @@ impl<'a, P: Clone + Display> RefutationLoop<'a, P> {
                         .into(),
                 ));
             }
+            // Shortest first, so that a cut containing another of the same
+            // round is recognised and skipped.
+            let mut cuts = cuts;
+            cuts.sort_by_key(|c| c.len());
             for clause in &cuts {
                 self.add_cut(clause);
             }
