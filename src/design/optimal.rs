@@ -131,8 +131,19 @@ pub fn orbit_weights(orbits: &EdgeOrbits, objective: Objective) -> Vec<u64> {
 /// verifier's witnesses are often two swapped twins, and scanning all of
 /// N x M for each of them was 70% of an optimal design of C4 on 24 x 24.
 pub fn moved_orbits(pi: &Perm, orbits: &EdgeOrbits) -> Vec<u32> {
+    moved_orbits_of_support(pi, &pi.support(), orbits)
+}
+
+/// The edge lookups [`moved_orbits`] makes for a permutation with this
+/// (increasing) support.
+fn moved_orbits_work(support: &[usize], orbits: &EdgeOrbits) -> usize {
+    let split = support.partition_point(|&x| x < orbits.input_size);
+    split * orbits.output_size + (support.len() - split) * orbits.input_size
+}
+
+/// [`moved_orbits`] with `pi`'s support (increasing) already at hand.
+fn moved_orbits_of_support(pi: &Perm, support: &[usize], orbits: &EdgeOrbits) -> Vec<u32> {
     let (n, m_size) = (orbits.input_size, orbits.output_size);
-    let support = pi.support();
     let split = support.partition_point(|&x| x < n);
     let (moved_inputs, moved_outputs) = (&support[..split], &support[split..]);
     let leaves = |i: usize, m: usize| {
@@ -148,8 +159,7 @@ pub fn moved_orbits(pi: &Perm, orbits: &EdgeOrbits) -> Vec<u32> {
                 .filter(|&i| pi.apply(i) == i)
                 .map(move |i| (i, m - n))
         }));
-    let work = moved_inputs.len() * m_size + moved_outputs.len() * n;
-    if work <= orbits.count() {
+    if moved_orbits_work(support, orbits) <= orbits.count() {
         let mut moved: Vec<u32> = edges.filter_map(|(i, m)| leaves(i, m)).collect();
         moved.sort_unstable();
         moved.dedup();
@@ -216,20 +226,22 @@ fn sharpened_witness(
         let powers = primes.into_iter().map(|p| current.pow(p as i64));
         // The generators, then random elements (seeded: the output is
         // deterministic), when the target's chain is at hand.
+        // Drawn only when reached (a witness over the work budget stops at
+        // its first power).
         let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(tries as u64);
-        let random: Vec<Perm> = if target.chain_deferred() {
-            Vec::new()
+        let random_count = if target.chain_deferred() {
+            0
         } else {
-            (0..SHARPEN_RANDOM)
-                .map(|_| target.chain().random_element(&mut rng))
-                .collect()
+            SHARPEN_RANDOM
         };
+        let random = (0..random_count).map(move |_| target.chain().random_element(&mut rng));
         let inverse = current.inverse();
         let commutators = target
             .joint_generators()
             .iter()
-            .chain(&random)
-            .map(|g| current.then(g).then(&inverse).then(&g.inverse()));
+            .cloned()
+            .chain(random)
+            .map(|g| current.then(&g).then(&inverse).then(&g.inverse()));
         for candidate in powers.chain(commutators) {
             if tries == SHARPEN_TRIES {
                 break 'descent;
@@ -238,14 +250,12 @@ fn sharpened_witness(
             if candidate.is_identity() || target.contains(&candidate) {
                 continue;
             }
-            // The lookups of `moved_orbits` (see there), within the budget.
             let support = candidate.support();
-            let split = support.partition_point(|&x| x < orbits.input_size);
-            work += split * orbits.output_size + (support.len() - split) * orbits.input_size;
+            work += moved_orbits_work(&support, orbits);
             if work > SHARPEN_WORK {
                 break 'descent;
             }
-            let candidate_moved = moved_orbits(&candidate, orbits);
+            let candidate_moved = moved_orbits_of_support(&candidate, &support, orbits);
             // A candidate outside the target that moves no orbit would lie in
             // the closure; that cannot happen, but it must never become a cut.
             if !candidate_moved.is_empty() && candidate_moved.len() < best.1.len() {

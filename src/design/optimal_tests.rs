@@ -9,6 +9,14 @@ fn perm(images: &[usize]) -> Perm {
     Perm::from_images(images).unwrap()
 }
 
+/// 0..k in a random order.
+fn shuffled_points(rng: &mut rand::rngs::ChaCha8Rng, k: usize) -> Vec<usize> {
+    use rand::seq::SliceRandom;
+    let mut p: Vec<usize> = (0..k).collect();
+    p.shuffle(rng);
+    p
+}
+
 fn pair(input: &[usize], output: &[usize]) -> GeneratorPair {
     GeneratorPair {
         input: perm(input),
@@ -247,14 +255,9 @@ proptest! {
         seed in any::<u64>(),
         fixed in 0usize..4,
     ) {
-        use rand::seq::SliceRandom;
         use rand::SeedableRng;
         let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(seed);
-        let mut shuffled = |k: usize| {
-            let mut p: Vec<usize> = (0..k).collect();
-            p.shuffle(&mut rng);
-            p
-        };
+        let mut shuffled = |k: usize| shuffled_points(&mut rng, k);
         let (a, b) = (shuffled(n), shuffled(m));
         let action = JointAction::new(n, m, vec![pair(&a, &b)]);
         let orbits = action.edge_orbits();
@@ -285,14 +288,9 @@ proptest! {
         m in 1usize..6,
         seed in any::<u64>(),
     ) {
-        use rand::seq::SliceRandom;
         use rand::SeedableRng;
         let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(seed);
-        let mut shuffled = |k: usize| {
-            let mut p: Vec<usize> = (0..k).collect();
-            p.shuffle(&mut rng);
-            p
-        };
+        let mut shuffled = |k: usize| shuffled_points(&mut rng, k);
         let generators = vec![pair(&shuffled(n), &shuffled(m)), pair(&shuffled(n), &shuffled(m))];
         let action = JointAction::new(n, m, generators);
         let orbits = action.edge_orbits();
