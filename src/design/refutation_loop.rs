@@ -219,6 +219,12 @@ impl<'a, P: Clone + Display> RefutationLoop<'a, P> {
         })
     }
 
+    /// Tells the solver which groups of variables the clauses will often
+    /// contain whole ([`MinCostSolver::group_variables`]); changes no answer.
+    pub fn group_variables(&mut self, groups: &[Vec<u32>]) {
+        self.solver.group_variables(groups);
+    }
+
     /// Adds a clause every acceptable assignment satisfies (not counted as a cut).
     pub fn add_clause(&mut self, clause: &[Lit]) {
         if self.filter.is_new(clause) {

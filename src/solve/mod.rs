@@ -124,6 +124,14 @@ pub trait MinCostSolver {
     /// `stop` is polled between solver calls; when it returns true the
     /// search ends with [`Outcome::Stopped`].
     fn minimize(&mut self, stop: &dyn Fn() -> bool) -> Result<Outcome, SolveError>;
+    /// Declares disjoint groups of variables that many later clauses
+    /// contain whole (positively). A backend may give each group an
+    /// auxiliary variable defined as the group's disjunction and write each
+    /// such clause with it in place of the group's literals: the program's
+    /// answers (variables, costs, infeasibility) do not change. Groups that
+    /// overlap an earlier one, or have fewer than two members, are ignored.
+    /// The default ignores them all.
+    fn group_variables(&mut self, _groups: &[Vec<u32>]) {}
 }
 
 /// A fresh solver of `kind` over variables with the given positive weights.

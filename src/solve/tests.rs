@@ -66,6 +66,75 @@ proptest! {
     }
 }
 
+/// Random disjoint groups of `0..n` (a variable in no group, or in a group of one, stays plain).
+fn groups_of(n: usize) -> impl Strategy<Value = Vec<Vec<u32>>> {
+    proptest::collection::vec(0u32..4, n).prop_map(|label| {
+        (0..4)
+            .map(|g| {
+                (0..label.len() as u32)
+                    .filter(|&v| label[v as usize] == g)
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Declaring groups changes no answer: the SAT backend still finds the
+    /// brute-force optimum of the clauses as given, and its assignment
+    /// satisfies them. Whole groups are planted in some clauses so that
+    /// the rewriting is exercised.
+    #[test]
+    fn grouped_sat_matches_brute_force(
+        ((weights, clauses), groups, plant) in program().prop_flat_map(|(w, c)| {
+            let n = w.len();
+            (Just((w, c)), groups_of(n), proptest::collection::vec(0usize..4, 0..6))
+        })
+    ) {
+        let mut clauses = clauses;
+        for (k, &g) in plant.iter().enumerate() {
+            let mut clause: Vec<Lit> = groups[g].iter().map(|&v| Lit::pos(v as usize)).collect();
+            if let Some(extra) = clauses.get(k).and_then(|c| c.first()) {
+                clause.push(*extra);
+            }
+            if !clause.is_empty() {
+                clauses.push(clause);
+            }
+        }
+        let mut solver = SatSolver::new(weights.clone()).unwrap();
+        solver.group_variables(&groups);
+        for c in &clauses {
+            solver.add_clause(c);
+        }
+        let expected = brute_force(&weights, &clauses);
+        match solver.minimize(&never_stop).unwrap() {
+            Outcome::Optimal(m) => {
+                prop_assert_eq!(Some(m.cost), expected);
+                prop_assert!(satisfies(&m.chosen, &clauses));
+                prop_assert_eq!(m.cost, cost_of(&weights, &m.chosen));
+            }
+            Outcome::Infeasible => prop_assert_eq!(expected, None),
+            Outcome::Stopped { .. } => prop_assert!(false, "never asked to stop"),
+        }
+    }
+}
+
+/// Planted: a clause that is one whole group is written as the group's
+/// literal, and the optimum still picks the group's cheapest member.
+#[test]
+fn a_whole_group_clause_keeps_its_cheapest_member() {
+    let mut solver = SatSolver::new(vec![5, 2, 7, 1]).unwrap();
+    solver.group_variables(&[vec![0, 1, 2]]);
+    solver.add_clause(&[Lit::pos(0), Lit::pos(1), Lit::pos(2)]);
+    solver.add_clause(&[Lit::neg(1), Lit::pos(3)]);
+    match solver.minimize(&never_stop).unwrap() {
+        // {1, 3} costs 3; {0} costs 5 and {2} 7.
+        Outcome::Optimal(m) => assert_eq!((m.cost, m.chosen), (3, vec![false, true, false, true])),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn planted_hitting_set_with_equal_weights() {
     // Hitting every 3-set {i, i+1, i+2} of 0..12 cyclically needs 4 points.
