@@ -156,7 +156,7 @@ proptest! {
                 prop_assert_eq!(m.cost, cost_of(&weights, &m.chosen));
             }
             Outcome::Infeasible => prop_assert_eq!(expected, None),
-            Outcome::Stopped { .. } => prop_assert!(false, "never asked to stop"),
+            other => prop_assert!(false, "never asked to stop or given a cap: {:?}", other),
         }
     }
 }
