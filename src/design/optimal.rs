@@ -683,7 +683,7 @@ fn search(
     if let Some(bound) = theory {
         search.raise_bound(bound, BoundProof::Connectivity)?;
     }
-    let symmetries = symmetry::normalizing_symmetries(target);
+    let symmetries = symmetry::normalizing_symmetries(target, stop);
     let on_orbits = symmetry::EdgeOrbitAction::new(orbits);
     for clause in symmetry::breaking_clauses(&symmetries, &on_orbits, stop) {
         search.add_clause(&clause);
