@@ -304,6 +304,55 @@ fn side_transpositions(target: &JointAction) -> Vec<Perm> {
 /// At most this many edge orbits for the solve before the incumbent.
 const PRESOLVE_ORBITS: usize = 20_000;
 
+/// Most rounds of the parameters search that seeds a covering edges search
+/// ([`parameters_seed`]), and the most time it may take. The rounds are the
+/// budget (deterministic); the time only bounds rounds that are slow (S_20
+/// on 3-tensors: one verifier call takes seconds). It is generous because
+/// a batch shares the cores: with 2 s, three graph layers of a `batch
+/// --cover` on a busy machine got a worse seed and stayed unproved at the
+/// 60 s limit, where alone they are proved in 0.4 to 1.5 s.
+const SEED_ROUNDS: u64 = 64;
+const SEED_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// For a covering edges search with no connectivity bound: the best exact
+/// pattern that a short search under the *parameters* objective finds, with
+/// its edge count, as an incumbent. Few orbits usually means few edges, the
+/// parameters problem (unit weights) is much easier for the solver, and the
+/// cover clauses give the solver a packing bound that such an incumbent can
+/// meet. On a graph layer with twins (|G| = 8, 1767 orbits,
+/// tests/data/graph-45-twins.edges) it has 45 edges, which the packing bound
+/// proves optimal, where the edges search's own repair gives 54 and its
+/// first solve ran for minutes. Without `--cover` it is not tried: there it
+/// gave nothing on that layer (44 edges, as repair does) and cost S_20 on
+/// 3-tensors to vectors 5 s of a 4 s search. `None` when stopped first.
+fn parameters_seed(
+    orbits: &EdgeOrbits,
+    target: &JointAction,
+    oracle: &dyn ExactnessOracle,
+    solver: crate::solve::SolverKind,
+    cover: Option<&Cover>,
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<(Vec<bool>, u64)>, SearchError> {
+    let rounds = std::cell::Cell::new(0u64);
+    let started = std::time::Instant::now();
+    let seed_stop = || stop() || rounds.get() >= SEED_ROUNDS || started.elapsed() >= SEED_TIME;
+    let mut count = |p: &SearchProgress| rounds.set(p.iterations);
+    let settings = SearchSettings {
+        objective: Objective::Parameters,
+        solver,
+        stop: &seed_stop,
+        progress: &mut count,
+    };
+    // No connectivity bound: the caller's search found none applies.
+    let seeded = search(orbits, target, oracle, settings, false, cover)?;
+    if stop() {
+        return Ok(None);
+    }
+    // Every pattern a search returns was checked exact (the dense one at worst).
+    let edges = crate::solve::cost_of(&orbits.sizes, &seeded.chosen);
+    Ok(Some((seeded.chosen, edges)))
+}
+
 /// Most literals spent on [`untouched_pair_clauses`] (they are quadratic in
 /// the number of side orbits; where there are many, the connectivity bound
 /// usually implies them).
@@ -639,7 +688,8 @@ fn search(
     cover: Option<&Cover>,
 ) -> Result<SearchOutcome, SearchError> {
     let k = orbits.count();
-    let weights = orbit_weights(orbits, settings.objective);
+    let (objective, solver_kind) = (settings.objective, settings.solver);
+    let weights = orbit_weights(orbits, objective);
     let total: u64 = weights.iter().sum();
     let stop = settings.stop;
     // Every cost is a multiple of the weights' gcd (4 for D4 on an even image).
@@ -756,6 +806,13 @@ fn search(
     // (54 with --cover). (Where the bound applies the orbits can number
     // millions, and the incumbent usually meets it with no solve at all.)
     let incumbent = if theory.is_none() && k <= PRESOLVE_ORBITS {
+        if objective == Objective::Edges && cover.is_some() {
+            if let Some((chosen, cost)) =
+                parameters_seed(orbits, target, oracle, solver_kind, cover, stop)?
+            {
+                search.offer_incumbent(chosen, cost);
+            }
+        }
         let repaired = repair_and_thin(
             orbits,
             &weights,

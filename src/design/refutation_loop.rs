@@ -261,9 +261,11 @@ impl<'a, P: Clone + Display> RefutationLoop<'a, P> {
     /// incumbent's local search) can stop as soon as it meets it. A stop
     /// keeps the bound the solver reached.
     pub fn presolve(&mut self) -> Result<(), SearchError> {
-        match self.solver.minimize(self.stop)? {
+        match self.minimize()? {
             Outcome::Optimal(m) => self.solver_bound(m.cost),
-            Outcome::Stopped { lower_bound } => self.solver_bound(lower_bound),
+            Outcome::Stopped { lower_bound } | Outcome::NoneBelow { lower_bound } => {
+                self.solver_bound(lower_bound)
+            }
             Outcome::Infeasible => {
                 return Err(SearchError::Inconsistent(
                     "the clauses exclude every assignment before the first proposal".into(),
@@ -271,6 +273,16 @@ impl<'a, P: Clone + Display> RefutationLoop<'a, P> {
             }
         }
         Ok(())
+    }
+
+    /// The solver's cheapest assignment under the clauses, or, with an
+    /// incumbent, only whether something is cheaper than it
+    /// ([`Outcome::NoneBelow`] when not: the incumbent is then proved optimal).
+    fn minimize(&mut self) -> Result<Outcome, SolveError> {
+        match &self.incumbent {
+            Some((_, cost)) => self.solver.minimize_below(*cost, self.stop),
+            None => self.solver.minimize(self.stop),
+        }
     }
 
     /// The search so far.
@@ -344,10 +356,21 @@ impl<'a, P: Clone + Display> RefutationLoop<'a, P> {
             if (self.stop)() {
                 return Ok(self.stopped());
             }
-            let proposal = match self.solver.minimize(self.stop)? {
+            let proposal = match self.minimize()? {
                 Outcome::Optimal(m) => m,
                 Outcome::Stopped { lower_bound } => {
                     self.solver_bound(lower_bound);
+                    return Ok(self.stopped());
+                }
+                Outcome::NoneBelow { lower_bound } => {
+                    // Nothing cheaper than the incumbent satisfies the
+                    // clauses: with a proof, the loop head returns it as
+                    // optimal. Without one (a pool of candidates), nothing
+                    // more can be learnt: end as a stop would.
+                    self.solver_bound(lower_bound);
+                    if self.solver_proof.is_some() {
+                        continue;
+                    }
                     return Ok(self.stopped());
                 }
                 Outcome::Infeasible => return Err(problem.infeasible()),

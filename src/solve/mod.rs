@@ -83,6 +83,10 @@ pub enum Outcome {
     /// Asked to stop before the optimum was proved; `lower_bound` is a
     /// proved bound on the optimum's cost.
     Stopped { lower_bound: u64 },
+    /// From [`MinCostSolver::minimize_below`]: no assignment satisfying the
+    /// clauses costs less than the cap; `lower_bound` (at least the cap) is
+    /// a proved bound on every one's cost.
+    NoneBelow { lower_bound: u64 },
 }
 
 /// Why a backend failed (not infeasibility, which is an [`Outcome`]).
@@ -124,6 +128,20 @@ pub trait MinCostSolver {
     /// `stop` is polled between solver calls; when it returns true the
     /// search ends with [`Outcome::Stopped`].
     fn minimize(&mut self, stop: &dyn Fn() -> bool) -> Result<Outcome, SolveError>;
+    /// [`Self::minimize`] for a caller that already holds an answer costing
+    /// `cap` and wants only cheaper ones: [`Outcome::NoneBelow`] when
+    /// nothing costs less than `cap`. The default minimises and compares;
+    /// a backend that can search under the cap directly overrides it (the
+    /// SAT backend: a proof at the level below the cap, instead of a search
+    /// for the minimum of a problem that may have none below it).
+    fn minimize_below(&mut self, cap: u64, stop: &dyn Fn() -> bool) -> Result<Outcome, SolveError> {
+        Ok(match self.minimize(stop)? {
+            Outcome::Optimal(m) if m.cost >= cap => Outcome::NoneBelow {
+                lower_bound: m.cost,
+            },
+            other => other,
+        })
+    }
 }
 
 /// A fresh solver of `kind` over variables with the given positive weights.

@@ -263,6 +263,89 @@ impl SatSolver {
     fn scaled_cost(&self, chosen: &[bool]) -> u64 {
         cost_of(&self.weights, chosen) / self.scale
     }
+
+    /// The minimum over the clauses, or, with `cap` (in units of `scale`),
+    /// the minimum among assignments costing at most `cap` units and
+    /// [`Outcome::NoneBelow`] when there is none.
+    fn minimize_capped(
+        &mut self,
+        cap: Option<u64>,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Outcome, SolveError> {
+        if self.infeasible {
+            return Ok(Outcome::Infeasible);
+        }
+        let stopped = |lower: u64, scale: u64| Outcome::Stopped {
+            lower_bound: lower * scale,
+        };
+        let none_below = |lower: u64, scale: u64| Outcome::NoneBelow {
+            lower_bound: lower * scale,
+        };
+        if stop() {
+            return Ok(stopped(self.lower, self.scale));
+        }
+        if self.packed < self.positive.len() {
+            self.packed = self.positive.len();
+            self.lower = self.lower.max(self.packing_bound());
+        }
+        // The proved bound already reaches the caller's answer: no solve
+        // (a graph layer with twins, |G| = 8, 1767 orbits: the packing
+        // bound proves a covering incumbent optimal, where the first probe
+        // ran for minutes).
+        if cap.is_some_and(|cap| self.lower > cap) {
+            return Ok(none_below(self.lower, self.scale));
+        }
+        // Probe the proved lower bound first: after a cut it usually still holds.
+        let Ok(mut best) = self.solve_within(Some(self.lower), stop)? else {
+            return Ok(stopped(self.lower, self.scale));
+        };
+        let mut high = match &best {
+            Some(chosen) => self.scaled_cost(chosen),
+            None => {
+                self.lower += 1;
+                if cap.is_some_and(|cap| self.lower > cap) {
+                    return Ok(none_below(self.lower, self.scale));
+                }
+                // Under a cap, the one question left is whether anything
+                // fits under it; without one, any assignment starts the search.
+                match self.solve_within(cap, stop)? {
+                    Err(Stop) => return Ok(stopped(self.lower, self.scale)),
+                    Ok(None) if cap.is_some() => {
+                        // Nothing at most `cap` units: the bound is cap + 1.
+                        self.lower = self.lower.max(cap.map_or(0, |c| c + 1));
+                        return Ok(none_below(self.lower, self.scale));
+                    }
+                    Ok(None) => {
+                        self.infeasible = true;
+                        return Ok(Outcome::Infeasible);
+                    }
+                    Ok(Some(chosen)) => {
+                        let c = self.scaled_cost(&chosen);
+                        best = Some(chosen);
+                        c
+                    }
+                }
+            }
+        };
+        // Binary search between the proved bound and the best assignment seen.
+        while self.lower < high {
+            let probe = self.lower + (high - self.lower) / 2;
+            match self.solve_within(Some(probe), stop)? {
+                Err(Stop) => return Ok(stopped(self.lower, self.scale)),
+                Ok(Some(chosen)) => {
+                    high = self.scaled_cost(&chosen);
+                    best = Some(chosen);
+                }
+                Ok(None) => self.lower = probe + 1,
+            }
+        }
+        // `best` was set on every path that reaches here (first probe or the fallback solve).
+        let chosen = best.expect("a satisfying assignment was found before the search");
+        Ok(Outcome::Optimal(Minimum {
+            cost: high * self.scale,
+            chosen,
+        }))
+    }
 }
 
 impl MinCostSolver for SatSolver {
@@ -298,58 +381,17 @@ impl MinCostSolver for SatSolver {
     }
 
     fn minimize(&mut self, stop: &dyn Fn() -> bool) -> Result<Outcome, SolveError> {
-        if self.infeasible {
-            return Ok(Outcome::Infeasible);
+        self.minimize_capped(None, stop)
+    }
+
+    fn minimize_below(&mut self, cap: u64, stop: &dyn Fn() -> bool) -> Result<Outcome, SolveError> {
+        // Costs are multiples of `scale`: "less than cap" is "at most
+        // (cap - 1) / scale units".
+        match cap.checked_sub(1) {
+            Some(most) => self.minimize_capped(Some(most / self.scale), stop),
+            None => Ok(Outcome::NoneBelow {
+                lower_bound: self.lower * self.scale,
+            }),
         }
-        let stopped = |lower: u64, scale: u64| Outcome::Stopped {
-            lower_bound: lower * scale,
-        };
-        if stop() {
-            return Ok(stopped(self.lower, self.scale));
-        }
-        if self.packed < self.positive.len() {
-            self.packed = self.positive.len();
-            self.lower = self.lower.max(self.packing_bound());
-        }
-        // Probe the proved lower bound first: after a cut it usually still holds.
-        let Ok(mut best) = self.solve_within(Some(self.lower), stop)? else {
-            return Ok(stopped(self.lower, self.scale));
-        };
-        let mut high = match &best {
-            Some(chosen) => self.scaled_cost(chosen),
-            None => {
-                self.lower += 1;
-                match self.solve_within(None, stop)? {
-                    Err(Stop) => return Ok(stopped(self.lower, self.scale)),
-                    Ok(None) => {
-                        self.infeasible = true;
-                        return Ok(Outcome::Infeasible);
-                    }
-                    Ok(Some(chosen)) => {
-                        let c = self.scaled_cost(&chosen);
-                        best = Some(chosen);
-                        c
-                    }
-                }
-            }
-        };
-        // Binary search between the proved bound and the best assignment seen.
-        while self.lower < high {
-            let probe = self.lower + (high - self.lower) / 2;
-            match self.solve_within(Some(probe), stop)? {
-                Err(Stop) => return Ok(stopped(self.lower, self.scale)),
-                Ok(Some(chosen)) => {
-                    high = self.scaled_cost(&chosen);
-                    best = Some(chosen);
-                }
-                Ok(None) => self.lower = probe + 1,
-            }
-        }
-        // `best` was set on every path that reaches here (first probe or the fallback solve).
-        let chosen = best.expect("a satisfying assignment was found before the search");
-        Ok(Outcome::Optimal(Minimum {
-            cost: high * self.scale,
-            chosen,
-        }))
     }
 }

@@ -60,6 +60,47 @@ proptest! {
                     }
                     Outcome::Infeasible => prop_assert_eq!(expected, None, "{}", kind),
                     Outcome::Stopped { .. } => prop_assert!(false, "never asked to stop"),
+                    Outcome::NoneBelow { .. } => prop_assert!(false, "no cap was given"),
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Under a cap, both backends return the brute-force optimum when it is
+    /// below the cap and otherwise a true bound of at least the cap; a
+    /// second call with a lower cap (the loop's next incumbent) agrees too.
+    #[test]
+    fn minimize_below_matches_brute_force(
+        (weights, clauses) in program(),
+        caps in proptest::collection::vec(0u64..40, 2),
+    ) {
+        let expected = brute_force(&weights, &clauses);
+        for kind in [SolverKind::Sat, SolverKind::Ilp] {
+            let mut solver = new_solver(kind, weights.clone()).unwrap();
+            for c in &clauses {
+                solver.add_clause(c);
+            }
+            let mut caps = caps.clone();
+            caps.sort_unstable_by(|a, b| b.cmp(a));
+            for &cap in &caps {
+                match solver.minimize_below(cap, &never_stop).unwrap() {
+                    Outcome::Optimal(m) => {
+                        prop_assert_eq!(Some(m.cost), expected, "{} cap {}", kind, cap);
+                        prop_assert!(m.cost < cap, "{} cap {}: {}", kind, cap, m.cost);
+                        prop_assert!(satisfies(&m.chosen, &clauses));
+                    }
+                    Outcome::NoneBelow { lower_bound } => {
+                        prop_assert!(lower_bound >= cap, "{} cap {}: {}", kind, cap, lower_bound);
+                        if let Some(min) = expected {
+                            prop_assert!(min >= cap, "{} cap {}: missed {}", kind, cap, min);
+                            prop_assert!(lower_bound <= min, "{} cap {}: {} > {}", kind, cap, lower_bound, min);
+                        }
+                    }
+                    Outcome::Infeasible => prop_assert_eq!(expected, None, "{}", kind),
+                    Outcome::Stopped { .. } => prop_assert!(false, "never asked to stop"),
                 }
             }
         }

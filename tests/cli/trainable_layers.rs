@@ -396,17 +396,7 @@ fn design_warns_about_unread_inputs_and_suggests_cover() {
 fn a_stopped_search_on_a_sparse_graph_layer_writes_the_repaired_incumbent() {
     let nauty = require_oracle(Oracle::Dreadnaut, "the nauty check of a stopped design");
     let dir = tempfile::tempdir().unwrap();
-    let instance = dir.path().join("graph-45.json");
-    paramshare()
-        .args(["instance", "graph"])
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/graph-45-twins.edges"
-        ))
-        .arg("-o")
-        .arg(&instance)
-        .assert()
-        .success();
+    let instance = twin_graph_instance(dir.path());
     for (flags, most) in [(&[][..], 50), (&["--cover"][..], 60)] {
         let out = dir.path().join(format!("{}.layer.json", flags.len()));
         let mut args = vec!["--method", "optimal", "--time-limit", "3"];
@@ -427,4 +417,52 @@ fn a_stopped_search_on_a_sparse_graph_layer_writes_the_repaired_incumbent() {
             );
         }
     }
+}
+
+/// With `--cover` the twin graph's edges optimum is 45: every one of its 45
+/// inputs needs an edge of its own, and a pattern of 45 edges exists. The
+/// search must find and prove it (a parameters-objective seed gives the
+/// pattern, the solver's packing bound the proof); the time limit only keeps
+/// a regression from hanging the suite, and a stop fails the test.
+#[test]
+fn the_covering_twin_graph_layer_is_proved_optimal_at_one_edge_per_input() {
+    let nauty = require_oracle(Oracle::Dreadnaut, "the nauty check of a covering design");
+    let dir = tempfile::tempdir().unwrap();
+    let instance = twin_graph_instance(dir.path());
+    let out = dir.path().join("cover.layer.json");
+    let layer = design(
+        &instance,
+        &["--method", "optimal", "--cover", "--time-limit", "120"],
+        &out,
+    );
+    assert_eq!(layer["input_size"], 45);
+    assert_eq!(layer["exact"], true);
+    assert_eq!(layer["optimal"], true, "{}", layer["proof"]);
+    assert_eq!(layer["edges"], 45);
+    assert_eq!(layer["lower_bound"], 45);
+    assert_eq!(coverage_counts(&layer), (0, 0));
+    if nauty {
+        let theirs = dreadnaut_order(&out);
+        assert!(
+            dreadnaut_order_matches(&theirs, layer["group_order"].as_str().unwrap()),
+            "nauty's |Aut| {theirs}, |G| {}",
+            layer["group_order"]
+        );
+    }
+}
+
+/// The instance of tests/data/graph-45-twins.edges (45 vertices with twins, |G| = 8), written in `dir`.
+fn twin_graph_instance(dir: &std::path::Path) -> std::path::PathBuf {
+    let instance = dir.join("graph-45.json");
+    paramshare()
+        .args(["instance", "graph"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/graph-45-twins.edges"
+        ))
+        .arg("-o")
+        .arg(&instance)
+        .assert()
+        .success();
+    instance
 }
