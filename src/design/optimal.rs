@@ -54,8 +54,12 @@ const MANY_ORBITS: usize = 10_000;
 /// false for the proposal, so any of them makes progress). On p4 over a
 /// 64 x 64 torus one proposal of 8192 edges had 4096 witnesses, each moving
 /// 1024 of the 1026 orbits; their cuts took 17 s of a 60 s search, and the
-/// subsumption filter passed almost none of them to the solver.
-const MAX_WITNESS_CUTS: usize = 256;
+/// subsumption filter passed almost none of them to the solver. Turning
+/// 64 witnesses into cuts there takes about 2 s a round; with 16 it took
+/// 43.6 s where it took 51.5 s, S_5 on 3-tensors reached the same bound
+/// (280 in 60 s) and S_20 on 3-tensors to vectors and the D4 32 x 32 pool
+/// were proved as fast.
+const MAX_WITNESS_CUTS: usize = 16;
 
 /// Most orbit applications spent on one witness's cut images (a cut can
 /// hold half of a million orbits; its images are an optimisation).
