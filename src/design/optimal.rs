@@ -44,26 +44,30 @@ use rand::SeedableRng;
 
 /// How many images of one round's cuts under the problem's symmetries are
 /// added in all (shared among the round's witnesses, at least one each),
-/// at least: see [`cut_image_budget`].
+/// except on small problems: see [`cut_image_budget`].
 const CUT_IMAGE_BUDGET: usize = 64;
 
-/// At most this many images of one round's cuts.
-const MAX_CUT_IMAGES: usize = 4096;
+/// How many images of one round's cuts are added where there are few edge orbits.
+const FEW_ORBITS_CUT_IMAGES: usize = 4096;
 
-/// Literals' worth of orbit indices the images of one round may hold
-/// beyond [`CUT_IMAGE_BUDGET`] images (an image lists up to all orbits).
-const CUT_IMAGE_ORBITS: usize = 1 << 20;
+/// At most this many edge orbits count as few for [`cut_image_budget`].
+const FEW_ORBITS: usize = 512;
 
 /// How many images of a round's cuts are added where there are `orbits`
-/// edge orbits: [`CUT_IMAGE_BUDGET`], or more where a cut is short enough
-/// that [`CUT_IMAGE_ORBITS`] indices hold more, up to [`MAX_CUT_IMAGES`].
+/// edge orbits: [`FEW_ORBITS_CUT_IMAGES`] for at most [`FEW_ORBITS`],
+/// [`CUT_IMAGE_BUDGET`] otherwise.
 ///
 /// Why: every image is a valid cut, and on small problems the rounds, not
 /// the clauses, are what costs. S5 on 3-index tensors in and out (202
 /// orbits) took 684 rounds with 64 images and 77 with 4096, and S8 (203
 /// orbits, where each verifier call reads a 512 x 512 pattern) 981 and 76.
+/// Larger problems (p4 on 64 x 64, 1026 orbits of long cuts) keep 64.
 fn cut_image_budget(orbits: usize) -> usize {
-    (CUT_IMAGE_ORBITS / orbits.max(1)).clamp(CUT_IMAGE_BUDGET, MAX_CUT_IMAGES)
+    if orbits <= FEW_ORBITS {
+        FEW_ORBITS_CUT_IMAGES
+    } else {
+        CUT_IMAGE_BUDGET
+    }
 }
 
 /// Most edge orbits for which the solver is told the groups of
@@ -73,6 +77,17 @@ const GROUPED_ORBITS: usize = 4096;
 /// Above this many edge orbits, repair breaks every witness of a round at
 /// once instead of adding a single orbit per verifier call.
 const MANY_ORBITS: usize = 10_000;
+
+/// Most witnesses of one refutation turned into cuts (each one's cut is
+/// false for the proposal, so any of them makes progress). On p4 over a
+/// 64 x 64 torus one proposal of 8192 edges had 4096 witnesses, each moving
+/// 1024 of the 1026 orbits; their cuts took 17 s of a 60 s search, and the
+/// subsumption filter passed almost none of them to the solver. Turning
+/// 64 witnesses into cuts there takes about 2 s a round; with 16 it took
+/// 43.6 s where it took 51.5 s, S_5 on 3-tensors reached the same bound
+/// (280 in 60 s) and S_20 on 3-tensors to vectors and the D4 32 x 32 pool
+/// were proved as fast.
+const MAX_WITNESS_CUTS: usize = 16;
 
 /// Most orbit applications spent on one witness's cut images (a cut can
 /// hold half of a million orbits; its images are an optimisation).
@@ -347,6 +362,10 @@ fn side_orbit_groups(target: &JointAction, orbits: &EdgeOrbits) -> Vec<Vec<u32>>
             .entry((input_orbit[n], output_orbit[m]))
             .or_default()
             .push(o as u32);
+    }
+    // A group of every orbit only shortens a clause of every orbit.
+    if groups.len() < 2 {
+        return Vec::new();
     }
     groups.into_values().collect()
 }
@@ -793,7 +812,7 @@ fn search(
     if let Some(bound) = theory {
         search.raise_bound(bound, BoundProof::Connectivity)?;
     }
-    let symmetries = symmetry::normalizing_symmetries(target);
+    let symmetries = symmetry::normalizing_symmetries(target, stop);
     let on_orbits = symmetry::EdgeOrbitAction::new(orbits);
     for clause in symmetry::breaking_clauses(&symmetries, &on_orbits, stop) {
         search.add_clause(&clause);
@@ -998,6 +1017,8 @@ impl Refutable for ExactPatterns<'_> {
         chosen: &[bool],
         witnesses: &Vec<Perm>,
     ) -> Result<Vec<Vec<Lit>>, SearchError> {
+        // Each witness's cut is false for this proposal, so any of them suffices.
+        let witnesses = &witnesses[..witnesses.len().min(MAX_WITNESS_CUTS)];
         let images_each = (cut_image_budget(self.orbits.count()) / witnesses.len()).max(1);
         let mut cuts = Vec::new();
         for pi in witnesses {
