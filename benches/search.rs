@@ -26,6 +26,7 @@ fn prove_optimum(action: &JointAction, orbits: &EdgeOrbits) {
             solver: SolverKind::Sat,
             stop: &|| false,
             progress: &mut ignore,
+            room: None,
         },
     )
     .expect("the search succeeds");

@@ -61,6 +61,7 @@ fn main() {
                         solver,
                         stop: &stop,
                         progress: &mut ignore,
+                        room: None,
                     },
                 )
                 .expect("the search succeeds");

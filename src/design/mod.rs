@@ -478,6 +478,19 @@ impl StopCondition {
         true
     }
 
+    /// Whether `bytes` more fit in the memory budget now (always, with no
+    /// budget). When they do not, the stop reason becomes the memory limit,
+    /// so that [`Self::stopped`] is true from then on.
+    pub fn room(&self, bytes: u128) -> bool {
+        if self.memory.as_ref().is_none_or(|m| m.fits(bytes)) {
+            return true;
+        }
+        let _ = self
+            .reason
+            .compare_exchange(0, 3, Ordering::Relaxed, Ordering::Relaxed);
+        false
+    }
+
     /// The first reason to stop, if there was one.
     pub fn reason(&self) -> Option<StopReason> {
         match self.reason.load(Ordering::Relaxed) {
@@ -553,11 +566,13 @@ fn optimal_design(
             (sink.0)(p)
         }
     };
+    let room = |bytes| stop_condition.room(bytes);
     let settings = SearchSettings {
         objective: options.objective,
         solver: options.solver,
         stop: &stop,
         progress: &mut report,
+        room: Some(&room),
     };
     let outcome = if options.cover {
         extra.insert("cover".into(), true.into());
@@ -640,6 +655,7 @@ fn sparse_design(
         }
     };
     let orbits = action.edge_orbits();
+    let room = |bytes| stop_condition.room(bytes);
     let found = sparse::minimum_generating_set(
         action,
         &orbits,
@@ -648,6 +664,7 @@ fn sparse_design(
             solver: options.solver,
             stop: &stop,
             progress: &mut report,
+            room: Some(&room),
         },
     )?;
     record_search(extra, options, &found.progress);
@@ -816,5 +833,27 @@ mod command_line_names {
             assert_eq!(cli_name(s), s.name());
         }
         assert!("Dense".parse::<Method>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod stop_condition_tests {
+    use super::*;
+
+    /// No room under the budget stops the design, for the memory limit;
+    /// room, or no budget, stops nothing.
+    #[test]
+    fn no_room_is_a_memory_stop() {
+        let unlimited = StopCondition::new(None, None, None);
+        assert!(unlimited.room(u128::from(u64::MAX)));
+        assert!(!unlimited.stopped());
+
+        let budget = MemoryBudget::with_limit(u64::MAX / 2);
+        let roomy = StopCondition::new(None, None, Some(budget));
+        assert!(roomy.room(1 << 20));
+        assert_eq!(roomy.reason(), None);
+        assert!(!roomy.room(u128::from(u64::MAX)));
+        assert!(roomy.stopped());
+        assert_eq!(roomy.reason(), Some(StopReason::Memory));
     }
 }

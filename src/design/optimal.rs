@@ -370,6 +370,10 @@ fn side_orbit_groups(target: &JointAction, orbits: &EdgeOrbits) -> Vec<Vec<u32>>
     groups.into_values().collect()
 }
 
+/// Bytes per edge orbit of the orbit graph and the path start's frontier
+/// (ends 8, adjacency 8, a 40-byte heap entry doubled by growth, flags).
+const PATH_START_BYTES_PER_ORBIT: u128 = 112;
+
 /// At most this many edge orbits for the solve before the incumbent.
 const PRESOLVE_ORBITS: usize = 20_000;
 
@@ -399,6 +403,7 @@ fn parameters_seed(
     target: &JointAction,
     oracle: &dyn ExactnessOracle,
     solver: crate::solve::SolverKind,
+    room: Option<&dyn Fn(u128) -> bool>,
     cover: Option<&Cover>,
     stop: &dyn Fn() -> bool,
 ) -> Result<Option<(Vec<bool>, u64)>, SearchError> {
@@ -411,6 +416,7 @@ fn parameters_seed(
         solver,
         stop: &seed_stop,
         progress: &mut count,
+        room,
     };
     // No connectivity bound: the caller's search found none applies.
     let seeded = search(orbits, target, oracle, settings, false, cover)?;
@@ -757,7 +763,7 @@ fn search(
     cover: Option<&Cover>,
 ) -> Result<SearchOutcome, SearchError> {
     let k = orbits.count();
-    let (objective, solver_kind) = (settings.objective, settings.solver);
+    let (objective, solver_kind, room) = (settings.objective, settings.solver, settings.room);
     let weights = orbit_weights(orbits, objective);
     let total: u64 = weights.iter().sum();
     let stop = settings.stop;
@@ -850,7 +856,12 @@ fn search(
     // this ends the search with no solver call at all.
     // Where the connectivity theorem applies, start from a cheapest spanning
     // tree of the orbit graph instead (see [`super::spanning`]).
-    let graph = theory.is_some().then(|| OrbitGraph::new(target, orbits));
+    // The path start's frontier (a heap entry per edge orbit, doubled as
+    // it grows) was what aborted D4 on a 64 x 64 image under a 1.6 GB
+    // address-space cap: check it fits. No room makes `stop` true, and the
+    // search ends with the dense incumbent.
+    let start_fits = room.is_none_or(|room| room(k as u128 * PATH_START_BYTES_PER_ORBIT));
+    let graph = (theory.is_some() && start_fits).then(|| OrbitGraph::new(target, orbits));
     let start = graph
         .as_ref()
         .map_or_else(|| vec![false; k], |g| g.path_start(&weights, &orbits.sizes));
@@ -880,7 +891,7 @@ fn search(
     let incumbent = if theory.is_none() && k <= PRESOLVE_ORBITS {
         if objective == Objective::Edges && cover.is_some() {
             if let Some((chosen, cost)) =
-                parameters_seed(orbits, target, oracle, solver_kind, cover, stop)?
+                parameters_seed(orbits, target, oracle, solver_kind, room, cover, stop)?
             {
                 search.offer_incumbent(chosen, cost);
             }

@@ -63,6 +63,7 @@ fn run(target: &JointAction, objective: Objective, solver: SolverKind) -> Search
             solver,
             stop: &never,
             progress: &mut ignore,
+            room: None,
         },
     )
     .unwrap()
@@ -121,6 +122,7 @@ fn optimum_parameters(target: &JointAction) -> u64 {
                     solver,
                     stop: &never,
                     progress: &mut ignore,
+                    room: None,
                 },
                 &cover,
             )
@@ -357,6 +359,7 @@ fn connectivity_bound_agrees_with_the_cuts_alone_on_small_images() {
                             solver: SolverKind::Sat,
                             stop: &never,
                             progress: &mut ignore,
+                            room: None,
                         },
                         connectivity_bound,
                         None,

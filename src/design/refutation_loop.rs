@@ -60,7 +60,17 @@ pub struct SearchSettings<'a> {
     pub stop: &'a dyn Fn() -> bool,
     /// Called after every round.
     pub progress: &'a mut dyn FnMut(&SearchProgress),
+    /// Whether `bytes` more fit in the memory budget, asked before the
+    /// search's large allocations (the solver's model, the incumbent's
+    /// frontier). `false` must also make `stop` true: the search then ends
+    /// with its incumbent, as after any stop. `None`: no budget.
+    pub room: Option<&'a dyn Fn(u128) -> bool>,
 }
+
+/// Bytes per variable the SAT backend's model takes once clauses and the
+/// cost encoding are loaded (varisat, measured: about 290 on the 2.1
+/// million orbit variables of D4 on a 64 x 64 image), with some slack.
+pub const SOLVER_BYTES_PER_VARIABLE: u128 = 320;
 
 /// Why a search failed.
 #[derive(Debug, thiserror::Error)]
@@ -187,6 +197,9 @@ pub struct RefutationLoop<'a, P> {
     incumbent: Option<(Vec<bool>, u64)>,
     stop: &'a dyn Fn() -> bool,
     report: &'a mut dyn FnMut(&SearchProgress),
+    room: Option<&'a dyn Fn(u128) -> bool>,
+    /// Whether the solver's model was found to fit (asked once, before the first solve).
+    model_fits: bool,
 }
 
 impl<'a, P: Clone + Display> RefutationLoop<'a, P> {
@@ -216,6 +229,8 @@ impl<'a, P: Clone + Display> RefutationLoop<'a, P> {
             incumbent: None,
             stop: settings.stop,
             report: settings.progress,
+            room: settings.room,
+            model_fits: false,
         })
     }
 
@@ -285,6 +300,18 @@ impl<'a, P: Clone + Display> RefutationLoop<'a, P> {
     /// incumbent, only whether something is cheaper than it
     /// ([`Outcome::NoneBelow`] when not: the incumbent is then proved optimal).
     fn minimize(&mut self) -> Result<Outcome, SolveError> {
+        // The model is built by the first solve: check the budget before
+        // it, not after (D4 on a 64 x 64 image: 2.1 million variables,
+        // about 600 MB). No room makes the stop condition true.
+        if !self.model_fits {
+            let bytes = self.solver.variables() as u128 * SOLVER_BYTES_PER_VARIABLE;
+            if self.room.is_some_and(|room| !room(bytes)) {
+                return Ok(Outcome::Stopped {
+                    lower_bound: self.progress.bound,
+                });
+            }
+            self.model_fits = true;
+        }
         match &self.incumbent {
             Some((_, cost)) => self.solver.minimize_below(*cost, self.stop),
             None => self.solver.minimize(self.stop),
@@ -483,6 +510,7 @@ mod tests {
             solver,
             stop,
             progress: report,
+            room: None,
         }
     }
 

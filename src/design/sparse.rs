@@ -628,6 +628,7 @@ mod tests {
                 solver,
                 stop: &|| false,
                 progress: &mut ignore,
+                room: None,
             },
         )
         .unwrap()

@@ -131,9 +131,9 @@ pub trait MinCostSolver {
     /// [`Self::minimize`] for a caller that already holds an answer costing
     /// `cap` and wants only cheaper ones: [`Outcome::NoneBelow`] when
     /// nothing costs less than `cap`. The default minimises and compares;
-    /// a backend that can search under the cap directly overrides it (the
-    /// SAT backend: a proof at the level below the cap, instead of a search
-    /// for the minimum of a problem that may have none below it).
+    /// a backend whose proved bounds can pass the cap before the minimum is
+    /// found overrides it (the SAT backend: its packing bound, or its first
+    /// probe, reaching the cap answers without a further solve).
     fn minimize_below(&mut self, cap: u64, stop: &dyn Fn() -> bool) -> Result<Outcome, SolveError> {
         Ok(match self.minimize(stop)? {
             Outcome::Optimal(m) if m.cost >= cap => Outcome::NoneBelow {

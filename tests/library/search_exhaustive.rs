@@ -35,6 +35,7 @@ fn search(target: &JointAction, objective: Objective, solver: SolverKind) -> (Ve
             solver,
             stop: &|| false,
             progress: &mut ignore,
+            room: None,
         },
     )
     .unwrap();

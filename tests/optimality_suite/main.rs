@@ -887,6 +887,7 @@ fn check_sparse(case: &Case, action: &JointAction, g_chain: &Chain, tally: &mut 
             solver: SolverKind::Sat,
             stop: &|| false,
             progress: &mut ignore,
+            room: None,
         },
     )
     .expect("generating-set search");
