@@ -1,4 +1,4 @@
-//! Minimum-cost 0-1 programs over clauses, solved by SAT (varisat) or integer programming (good_lp).
+//! Minimum-cost 0-1 programs over clauses, solved by SAT (varisat) or integer programming (microlp).
 //!
 //! Both searches (the sparsest exact structure and the smallest generating
 //! set) reduce to the same question, asked again and again as constraints
@@ -46,7 +46,7 @@ pub enum SolverKind {
     /// varisat with an incremental totalizer (rustsat) for the cost bound.
     #[default]
     Sat,
-    /// good_lp with the pure-Rust microlp branch and bound.
+    /// An integer program, solved by microlp's pure-Rust branch and bound.
     Ilp,
 }
 
@@ -102,6 +102,13 @@ pub enum SolveError {
     SolverGone,
     #[error("the integer program solver failed: {0}")]
     Ilp(#[source] good_lp::ResolutionError),
+    /// microlp, the pure-Rust integer program solver, failed.
+    #[error("the integer program solver (microlp) failed: {0}")]
+    MicroLp(#[source] microlp::Error),
+    /// The integer program solver's answer is not one: an assignment that
+    /// breaks a clause or a cost row, or an optimum it did not prove.
+    #[error("the integer program solver gave a wrong answer ({0}); please report this instance")]
+    IlpInvalidAnswer(String),
     /// The integer program solver panicked on its thread.
     #[error("the integer program solver panicked")]
     IlpPanicked,

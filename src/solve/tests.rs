@@ -3,6 +3,17 @@ use proptest::prelude::*;
 
 /// The least cost by trying every assignment (n <= 12).
 fn brute_force(weights: &[u64], clauses: &[Vec<Lit>]) -> Option<u64> {
+    brute_force_between(weights, clauses, 0, None)
+}
+
+/// The least cost in `lower..=most` (`None`: no upper end) by trying every
+/// assignment (n <= 12).
+pub(super) fn brute_force_between(
+    weights: &[u64],
+    clauses: &[Vec<Lit>],
+    lower: u64,
+    most: Option<u64>,
+) -> Option<u64> {
     let n = weights.len();
     (0u32..1 << n)
         .filter_map(|mask| {
@@ -12,6 +23,7 @@ fn brute_force(weights: &[u64], clauses: &[Vec<Lit>]) -> Option<u64> {
                 .all(|c| c.iter().any(|l| chosen[l.var as usize] == l.positive));
             ok.then(|| cost_of(weights, &chosen))
         })
+        .filter(|&cost| cost >= lower && most.is_none_or(|most| cost <= most))
         .min()
 }
 
@@ -25,7 +37,8 @@ fn never_stop() -> bool {
     false
 }
 
-fn program() -> impl Strategy<Value = (Vec<u64>, Vec<Vec<Lit>>)> {
+/// Random clause sets over up to 8 variables, with small weights.
+pub(super) fn program() -> impl Strategy<Value = (Vec<u64>, Vec<Vec<Lit>>)> {
     (1usize..9).prop_flat_map(|n| {
         let lit = (0..n, proptest::bool::weighted(0.7)).prop_map(|(v, p)| Lit {
             var: v as u32,
