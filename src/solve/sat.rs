@@ -31,7 +31,9 @@ use rustsat::encodings::pb::{BoundUpper as _, BoundUpperIncremental as _, Genera
 use rustsat::encodings::CollectClauses;
 use rustsat::instances::{BasicVarManager, ManageVars as _};
 use rustsat::types::{Clause, Var};
-use std::sync::mpsc;
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 use varisat::ExtendFormula;
 
 /// How often a running solve checks the stop condition.
@@ -87,14 +89,57 @@ type Answer = Result<Option<Vec<bool>>, varisat::solver::SolverError>;
 struct Worker {
     commands: mpsc::Sender<Command>,
     answers: mpsc::Receiver<Answer>,
+    /// Set when the caller stops waiting: the running solve ends at its
+    /// next proof write (see [`AbandonSignal`]).
+    abandon: Arc<AtomicBool>,
+    /// The thread, for tests that watch an abandoned solve end.
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// varisat's proof output, used as its interrupt: varisat has no
+/// interrupt, but a solve whose proof writer fails ends with
+/// `SolverError::ProofIoError` at the next buffer flush (varisat buffers
+/// 8 KiB of proof steps, a few learnt clauses' worth). Nothing is kept:
+/// the bytes are dropped, and once `abandon` is set every write fails.
+/// Without it an abandoned solve kept its core until it finished, which
+/// in a batch could be minutes taken from the next rows.
+struct AbandonSignal {
+    abandon: Arc<AtomicBool>,
+}
+
+impl AbandonSignal {
+    fn check(&self) -> io::Result<()> {
+        if self.abandon.load(Ordering::Relaxed) {
+            Err(io::Error::other("the solve was abandoned"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl io::Write for AbandonSignal {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.check().map(|()| buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.check()
+    }
 }
 
 impl Worker {
     fn start() -> Worker {
         let (commands, inbox) = mpsc::channel::<Command>();
         let (outbox, answers) = mpsc::channel::<Answer>();
-        std::thread::spawn(move || {
+        let abandon = Arc::new(AtomicBool::new(false));
+        let signal = AbandonSignal {
+            abandon: Arc::clone(&abandon),
+        };
+        let thread = std::thread::spawn(move || {
             let mut solver = varisat::Solver::new();
+            // Before any clause, as varisat requires; the native format is
+            // the one that allows assumptions and incremental clauses.
+            solver.write_proof(signal, varisat::ProofFormat::Varisat);
             for command in inbox {
                 match command {
                     Command::Clauses(clauses) => {
@@ -119,24 +164,47 @@ impl Worker {
                                 Ok(Some(chosen))
                             }
                         };
-                        if outbox.send(answer).is_err() {
+                        // After an error the solver is unusable; after an
+                        // abandoned solve nobody reads the answer.
+                        let failed = answer.is_err();
+                        if outbox.send(answer).is_err() || failed {
                             return;
                         }
                     }
                 }
             }
         });
-        Worker { commands, answers }
+        Worker {
+            commands,
+            answers,
+            abandon,
+            thread: Some(thread),
+        }
+    }
+
+    /// Ends the running solve (at its next proof write) and returns the
+    /// thread, which ends soon after.
+    fn abandon(mut self) -> Option<std::thread::JoinHandle<()>> {
+        self.abandon.store(true, Ordering::Relaxed);
+        self.thread.take()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // Harmless when idle (the closed channel ends the thread); ends a
+        // running solve that nobody will read.
+        self.abandon.store(true, Ordering::Relaxed);
     }
 }
 
 /// varisat plus a lazily built cost encoding.
 ///
-/// varisat has no interrupt (and is not `Send`), so it lives on a worker
-/// thread and the caller polls `stop` while it solves; when asked to stop,
-/// the running solve is abandoned (the thread ends when it finishes, or
-/// with the process) and this object answers [`Outcome::Stopped`] from
-/// then on.
+/// varisat is not `Send`, so it lives on a worker thread and the caller
+/// polls `stop` while it solves; when asked to stop, the caller returns at
+/// once, the running solve is ended through its proof writer
+/// ([`AbandonSignal`]) and the thread with it, and this object answers
+/// [`Outcome::Stopped`] from then on.
 pub struct SatSolver {
     weights: Vec<u64>,
     /// All weights are multiples of `scale`; the encoding counts in units of it.
@@ -162,6 +230,9 @@ pub struct SatSolver {
     /// once the caller has checked it fits (and never, when the search is
     /// proved before its first solve).
     pending: Option<Vec<Vec<varisat::Lit>>>,
+    /// The thread of the solve abandoned by a stop, for tests to watch.
+    #[cfg(test)]
+    abandoned: Option<std::thread::JoinHandle<()>>,
 }
 
 impl SatSolver {
@@ -195,6 +266,8 @@ impl SatSolver {
             groups: Vec::new(),
             group_of: vec![None; n],
             pending: Some(Vec::new()),
+            #[cfg(test)]
+            abandoned: None,
         })
     }
 
@@ -281,7 +354,13 @@ impl SatSolver {
                 Ok(answer) => return Ok(Ok(answer.map_err(SolveError::Sat)?)),
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     if stop() {
-                        self.solver = None;
+                        let thread = self.solver.take().and_then(Worker::abandon);
+                        #[cfg(test)]
+                        {
+                            self.abandoned = thread;
+                        }
+                        #[cfg(not(test))]
+                        drop(thread);
                         return Ok(Err(Stop));
                     }
                 }
@@ -502,5 +581,54 @@ impl MinCostSolver for SatSolver {
                 lower_bound: self.lower * self.scale,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    /// The pigeonhole clauses for `holes + 1` pigeons: unsatisfiable, and
+    /// exponentially hard for resolution, so CDCL runs for hours at 12 holes.
+    fn pigeonhole(solver: &mut SatSolver, holes: usize) {
+        let var = |pigeon: usize, hole: usize| pigeon * holes + hole;
+        for pigeon in 0..=holes {
+            let lits: Vec<Lit> = (0..holes).map(|h| Lit::pos(var(pigeon, h))).collect();
+            solver.add_clause(&lits);
+        }
+        for hole in 0..holes {
+            for a in 0..=holes {
+                for b in a + 1..=holes {
+                    solver.add_clause(&[Lit::neg(var(a, hole)), Lit::neg(var(b, hole))]);
+                }
+            }
+        }
+    }
+
+    /// A stop ends the solve itself, not only the wait for it: the worker
+    /// thread of an abandoned, hopeless solve ends soon after (the bound
+    /// is generous; uninterrupted, this solve runs for hours).
+    #[test]
+    fn a_stopped_solve_ends_its_thread() {
+        let holes = 12;
+        let mut solver = SatSolver::new(vec![1; (holes + 1) * holes]).unwrap();
+        pigeonhole(&mut solver, holes);
+        let started = Instant::now();
+        let stop = || started.elapsed() > Duration::from_millis(300);
+        let outcome = solver.minimize(&stop).unwrap();
+        assert!(matches!(outcome, Outcome::Stopped { .. }), "{outcome:?}");
+        let thread = solver.abandoned.take().expect("the solve was running");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !thread.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(thread.is_finished(), "the abandoned solve still runs");
+        thread.join().expect("the worker ends without a panic");
+        // A stopped solver keeps answering "stopped".
+        assert!(matches!(
+            solver.minimize(&|| false).unwrap(),
+            Outcome::Stopped { .. }
+        ));
     }
 }

@@ -274,6 +274,19 @@ fn dreadnaut_order(layer: &Path) -> String {
     dreadnaut_group_size(&std::fs::read(&script).unwrap())
 }
 
+/// Asserts that nauty's automorphism group order of the layer file `out` is
+/// `expected`, a layer's order field (a decimal string).
+fn assert_nauty_order(out: &Path, expected: &Value, context: &str) {
+    let theirs = dreadnaut_order(out);
+    let ours = expected
+        .as_str()
+        .expect("layer files write orders as strings");
+    assert!(
+        dreadnaut_order_matches(&theirs, ours),
+        "{context}: nauty's |Aut| {theirs} against {ours}"
+    );
+}
+
 /// `--cover` on the instances the issue names (the toluene-like graph,
 /// matrices to a scalar) and the other families: nothing unread or dead,
 /// proved optimal, the automorphism order nauty finds (|G| when exact: G
@@ -311,12 +324,7 @@ fn covering_designs_touch_every_input_and_output_and_nauty_agrees() {
             "{name}: the bound meets the cost"
         );
         if nauty {
-            let theirs = dreadnaut_order(&out);
-            let ours = layer["automorphism_order"].as_str().unwrap();
-            assert!(
-                dreadnaut_order_matches(&theirs, ours),
-                "{name}: nauty's |Aut| {theirs} against the layer's {ours}"
-            );
+            assert_nauty_order(&out, &layer["automorphism_order"], &name);
             if layer["exact"] == true {
                 assert_eq!(layer["automorphism_order"], layer["group_order"], "{name}");
             } else {
@@ -409,12 +417,7 @@ fn a_stopped_search_on_a_sparse_graph_layer_writes_the_repaired_incumbent() {
             assert_eq!(coverage_counts(&layer), (0, 0), "{flags:?}");
         }
         if nauty {
-            let theirs = dreadnaut_order(&out);
-            assert!(
-                dreadnaut_order_matches(&theirs, layer["group_order"].as_str().unwrap()),
-                "{flags:?}: nauty's |Aut| {theirs}, |G| {}",
-                layer["group_order"]
-            );
+            assert_nauty_order(&out, &layer["group_order"], &format!("{flags:?}"));
         }
     }
 }
@@ -442,12 +445,7 @@ fn the_covering_twin_graph_layer_is_proved_optimal_at_one_edge_per_input() {
     assert_eq!(layer["lower_bound"], 45);
     assert_eq!(coverage_counts(&layer), (0, 0));
     if nauty {
-        let theirs = dreadnaut_order(&out);
-        assert!(
-            dreadnaut_order_matches(&theirs, layer["group_order"].as_str().unwrap()),
-            "nauty's |Aut| {theirs}, |G| {}",
-            layer["group_order"]
-        );
+        assert_nauty_order(&out, &layer["group_order"], "covering twin graph");
     }
 }
 
