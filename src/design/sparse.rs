@@ -312,6 +312,7 @@ pub fn minimum_generating_set(
         Box::new(move |p: &SearchProgress| listed_solver_proof(classes, p.cuts))
             as SolverProof<'_, String>
     });
+    let stop = settings.stop;
     let mut search = RefutationLoop::new(weights, settings, progress, proof, solver_proof)?;
     if let Some((chosen, cost)) = incumbent {
         let mut flags = vec![false; candidates.classes.len()];
@@ -329,6 +330,7 @@ pub fn minimum_generating_set(
         candidates: &candidates,
         degree,
         order: &order,
+        stop,
     })?;
     let (elements, certificate) = match &ending.best {
         Some((chosen, cost)) => {
@@ -378,6 +380,10 @@ struct GeneratingSets<'a> {
     candidates: &'a Candidates,
     degree: usize,
     order: &'a BigUint,
+    /// The search's stop condition: the chain of a proposal that does not
+    /// generate G can take seconds on a few hundred points, so it is built
+    /// on a thread that a stop abandons.
+    stop: &'a dyn Fn() -> bool,
 }
 
 impl Refutable for GeneratingSets<'_> {
@@ -389,7 +395,13 @@ impl Refutable for GeneratingSets<'_> {
             .filter(|&c| chosen[c])
             .flat_map(|c| self.candidates.classes[c].iter().cloned())
             .collect();
-        let generated = StabilizerChain::new(self.degree, &elements);
+        let degree = self.degree;
+        let build = move || StabilizerChain::new(degree, &elements);
+        let Some(built) = crate::background::run_unless_stopped(build, self.stop) else {
+            return Ok(Verdict::Stopped);
+        };
+        // A panic in Schreier-Sims is a bug, not a stop: raise it here.
+        let generated = built.unwrap_or_else(|payload| std::panic::resume_unwind(payload));
         Ok(if generated.order() == *self.order {
             Verdict::Accepted
         } else {
