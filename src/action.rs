@@ -208,7 +208,9 @@ impl JointAction {
     /// membership reads the orbit table, on a worker thread that is
     /// abandoned when `stop` turns true; returns false then (nothing is
     /// kept), true when `contains` will do no unbounded work. The chain of
-    /// a large closure is not interruptible: a pooling layer's took 23 s.
+    /// a large closure takes long (a pooling layer's took 23 s) and polls
+    /// no stop: the abandoned build ends at its next cancellation
+    /// checkpoint ([`crate::background`]).
     pub fn prepare_membership(&self, stop: &dyn Fn() -> bool) -> bool {
         if self.chain.get().is_some() || self.reads_orbit_table() {
             return true;

@@ -733,8 +733,9 @@ const DIFFERENCE_GRACE: Duration = Duration::from_secs(1);
 
 /// |<h h'^-1 : h, h' in H>| ([`sparse::difference_subgroup_order`]), or
 /// `None` when `stop` has held for [`DIFFERENCE_GRACE`] before it is known.
-/// Its chain is not interruptible (2.1 s on nested sets 10 x 20, all of it
-/// past the time limit), so it runs on its own thread, abandoned then.
+/// Its chain polls no stop (2.1 s on nested sets 10 x 20, all of it past
+/// the time limit), so it runs on its own thread, abandoned then (and
+/// cancelled: it ends at its next checkpoint, see [`crate::background`]).
 fn difference_order_unless_stopped(
     action: &JointAction,
     h: &[Perm],

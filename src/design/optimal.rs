@@ -700,7 +700,8 @@ fn incumbent_from(
 /// the search goes on with its cuts alone, which is sound) when `stop`
 /// turns true first. It builds a point stabiliser per side orbit: about
 /// 3 s for the 1040 orbits of D4 on a 64 x 64 image, which --time-limit 5
-/// must be able to cut short.
+/// must be able to cut short (the abandoned thread ends at its next
+/// cancellation checkpoint, see [`crate::background`]).
 ///
 /// With `covering` it is [`covering_connectivity_lower_bound`], which holds
 /// only for patterns that read every input and feed every output.

@@ -92,7 +92,8 @@ impl<'a> VerifierOracle<'a> {
     /// thread that is abandoned, with [`OracleError::Stopped`], as soon as
     /// `stop` turns true. One search on a pattern with a huge automorphism
     /// group (a pooling layer's closure) took 9 s, past --time-limit; the
-    /// abandoned thread ends with the process.
+    /// abandoned search ends at its next cancellation checkpoint
+    /// ([`crate::background`]).
     pub fn with_stop(target: &'a JointAction, stop: &'a dyn Fn() -> bool) -> VerifierOracle<'a> {
         VerifierOracle {
             target,

@@ -538,10 +538,10 @@ fn sized_generating_set(
     found.into_iter().min_by_key(|h| pattern_size(h))
 }
 
-/// The order `build` computes (a stabiliser chain's, not interruptible:
+/// The order `build` computes (a stabiliser chain's, which polls no stop:
 /// seconds for a subgroup of S_10 wr S_20 on 400 points that is not all of
 /// it) on a worker thread; `None` when `stop` turned true first (the
-/// thread is abandoned).
+/// chain then ends at its next cancellation checkpoint).
 fn order_unless_stopped(
     build: impl FnOnce() -> BigUint + Send + 'static,
     stop: &dyn Fn() -> bool,

@@ -38,11 +38,16 @@
 //! with that prefix; since the order is then known, the random phase alone
 //! is enough whenever its orbit lengths multiply to the order.
 //!
+//! Every phase calls [`crate::background::checkpoint`] between steps (a
+//! sifted element, a level, a batch of orbit points), so that a chain built
+//! on an abandoned worker thread stops there instead of running on.
+//!
 //! Where it is still slow: the identity test that ends the sift of every
 //! Schreier generator costs `degree` times the word length, so large
 //! degrees with long bases (S_50 on 50 x 50 index pairs, inputs and outputs
 //! together: 5000 points, base length 49) take about a second.
 
+use crate::background::checkpoint;
 use crate::perm::Perm;
 use num_bigint::BigUint;
 use rand::rngs::ChaCha8Rng;
@@ -67,6 +72,11 @@ const EARLY_GENERATORS: usize = 32;
 
 /// How many random Schreier generators the random phase gives each level.
 const SCHREIER_SAMPLES: usize = 3;
+
+/// Orbit points a breadth-first extension visits between two cancellation
+/// checkpoints (one point costs a few steps per generator, too few to pay
+/// a checkpoint each).
+const POINTS_PER_CHECKPOINT: usize = 1024;
 
 /// A product of image arrays, applied left to right, evaluated point by point.
 struct Word<'a> {
@@ -186,6 +196,9 @@ impl Level {
         let k = (self.gens.len() - 1) as u32;
         let old = self.orbit.len();
         for i in 0..old {
+            if i.is_multiple_of(POINTS_PER_CHECKPOINT) {
+                checkpoint();
+            }
             let x = self.orbit[i];
             self.reach(x, 2 * k, storage);
             self.reach(x, 2 * k + 1, storage);
@@ -196,6 +209,9 @@ impl Level {
     /// Breadth-first from the orbit points at index `head` on, with every edge.
     fn extend_from(&mut self, mut head: usize, storage: &mut Storage) {
         while head < self.orbit.len() {
+            if head.is_multiple_of(POINTS_PER_CHECKPOINT) {
+                checkpoint();
+            }
             let x = self.orbit[head];
             head += 1;
             for edge in 0..2 * self.gens.len() as u32 {
@@ -495,6 +511,7 @@ impl StabilizerChain {
             if known_order.is_some_and(|o| *o == chain.order()) {
                 break;
             }
+            checkpoint();
             chain.add_generator(g.clone());
         }
         chain
@@ -518,6 +535,7 @@ impl StabilizerChain {
             if reached >= *order {
                 return;
             }
+            checkpoint();
             idle += 1;
             let g = random.next(&mut rng);
             let mut word = Word::new();
@@ -619,6 +637,7 @@ impl StabilizerChain {
         let mut rng = ChaCha8Rng::seed_from_u64(SEED);
         let mut level = 0;
         while level < self.levels.len() {
+            checkpoint();
             let lev = &self.levels[level];
             let mut stabilizer: Vec<Perm> = Vec::new();
             if !lev.gens.is_empty() {
@@ -699,12 +718,16 @@ impl StabilizerChain {
         let (old_points, old_gens) = (lev.checked_points, lev.checked_gens);
         let (all_points, all_gens) = (lev.orbit.len(), lev.gens.len());
         // New generators on the old points, then every generator on the new points.
+        // One checkpoint per orbit point: each sifts up to one Schreier
+        // generator per generator, at least `degree` steps apiece.
         for i in 0..old_points {
+            checkpoint();
             if let Some(failure) = self.check_point(level, i, old_gens..all_gens) {
                 return (Some(failure), old_points, old_gens);
             }
         }
         for i in old_points..all_points {
+            checkpoint();
             if let Some(failure) = self.check_point(level, i, 0..all_gens) {
                 return (Some(failure), i, all_gens);
             }
@@ -836,6 +859,7 @@ impl StabilizerChain {
             let reps: Vec<Perm> = lev.orbit.iter().map(|&x| lev.rep(x)).collect();
             let mut next = Vec::with_capacity(elements.len() * reps.len());
             for e in &elements {
+                checkpoint();
                 for u in &reps {
                     next.push(e.then(u));
                 }

@@ -17,17 +17,27 @@
 //! given the trace of another node, refinement stops at the first event that
 //! differs (no automorphism can map one node to the other).
 //!
+//! Refinement passes a cancellation checkpoint
+//! ([`crate::background::checkpoint`]) after every [`CHECKPOINT_WORK`]
+//! edges of splitters, so that one on an abandoned worker thread ends there.
+//!
 //! Still slow: a splitter costs the sum of its points' degrees, so dense
 //! structures pay about `edges * log(points)` per full refinement.
 
 use super::partition::Partition;
 use super::structure::Structure;
+use crate::background::checkpoint;
 use crate::hash::splitmix64;
 use std::collections::VecDeque;
 
 /// Refinement diverged from the trace it was compared with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Mismatch;
+
+/// Splitter points and edges processed between two cancellation checkpoints
+/// (a few hundred microseconds; a singleton splitter of a sparse structure
+/// costs too little to pay a checkpoint each).
+const CHECKPOINT_WORK: usize = 1 << 16;
 
 /// Trace event marking that the partition became discrete.
 const DISCRETE_EVENT: u64 = 0x5151_d15c_2e7e_0001;
@@ -110,7 +120,12 @@ impl Refiner {
         partition: &mut Partition,
         expected: Option<&[u64]>,
     ) -> Result<(), Mismatch> {
+        let mut work = 0;
         while let Some(s) = self.pop() {
+            if work >= CHECKPOINT_WORK {
+                work = 0;
+                checkpoint();
+            }
             let s = s as usize;
             self.in_queue[s] = false;
             if partition.is_discrete() {
@@ -119,6 +134,7 @@ impl Refiner {
             let end = partition.cell_end(s);
             for i in s..end {
                 let v = partition.elements()[i] as usize;
+                work += 1 + structure.neighbours(v).len();
                 for &(u, c) in structure.neighbours(v) {
                     let u = u as usize;
                     if !self.touched[u] {

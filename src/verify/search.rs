@@ -16,6 +16,10 @@
 //! |Aut| is the product of the orbit lengths (no Schreier-Sims on Aut). With
 //! the whole group known in advance no subtree is searched.
 //!
+//! Each search-tree node and each point tried at a level passes a
+//! cancellation checkpoint ([`crate::background::checkpoint`]), and so does
+//! refinement, so a search on an abandoned worker thread ends promptly.
+//!
 //! Still slow: inside a subtree, sibling points are not pruned by automorphisms
 //! (only by traces), so structures with weak invariants and few known
 //! automorphisms (strongly regular graphs, say) can take exponential time.
@@ -23,6 +27,7 @@
 use super::partition::{Backtrack, Partition};
 use super::refine::Refiner;
 use super::structure::Structure;
+use crate::background::checkpoint;
 use crate::group::StabilizerChain;
 use crate::perm::Perm;
 use num_bigint::BigUint;
@@ -143,6 +148,8 @@ pub fn search_in(
         let mut orbit = orbit_of(&gens, base[level], &mut in_orbit);
         let mut any_failed = false;
         for &x in &cell {
+            // `orbit_meets` walks an orbit per point: quadratic in a large cell.
+            checkpoint();
             let x = x as usize;
             if in_orbit[x] || (any_failed && orbit_meets(&gens, x, &failed)) {
                 continue;
@@ -282,6 +289,7 @@ impl Tree<'_> {
     /// at a node of that depth) and searches below it for an automorphism
     /// mapping the first leaf into the subtree. Restores the partition.
     fn try_child(&mut self, depth: usize, x: usize) -> Option<Perm> {
+        checkpoint();
         self.stats.nodes += 1;
         let mark = self.partition.save();
         let at = self.partition.individualise(x);

@@ -2,6 +2,7 @@
 //!
 //! Run one module with a filter, e.g. `cargo test --test library verify::`.
 
+mod cancellation;
 mod dense;
 mod groups;
 mod search_exhaustive;
