@@ -7,7 +7,8 @@
 #
 # Usage: scripts/search-scale.sh [--quick]   (--quick: the 32 x 32 cases only)
 # Run it on a quiet machine: every wall time is only as good as the load
-# average printed with it.
+# average printed with it. On a shared machine set LOCK=/path/to/lockfile:
+# each run then holds that flock on its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -28,8 +29,10 @@ if [[ "${1:-}" != "--quick" ]]; then
 fi
 
 # One run: "seconds peak_kib exit_status" on stdout, the layer in $work/layer.json.
+locked() { if [[ -n "${LOCK:-}" ]]; then flock "$LOCK" "$@"; else "$@"; fi; }
+
 timed() {
-  /usr/bin/time -f "%e %M %x" -o "$work/time" prlimit --as=6000000000 -- \
+  locked /usr/bin/time -f "%e %M %x" -o "$work/time" prlimit --as=6000000000 -- \
     "$ps" design "$@" -o "$work/layer.json" 2>/dev/null || true
   cat "$work/time"
 }

@@ -203,7 +203,7 @@ impl Drop for Worker {
 /// varisat is not `Send`, so it lives on a worker thread and the caller
 /// polls `stop` while it solves; when asked to stop, the caller returns at
 /// once, the running solve is ended through its proof writer
-/// ([`AbandonSignal`]) and the thread with it, and this object answers
+/// (`AbandonSignal`) and the thread with it, and this object answers
 /// [`Outcome::Stopped`] from then on.
 pub struct SatSolver {
     weights: Vec<u64>,
