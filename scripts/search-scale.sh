@@ -17,16 +17,7 @@ ps="$CARGO_TARGET_DIR/release/paramshare"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-families=instances/families
-cases=("$families/c4-32x32.json" "$families/d4-32x32.json" "$families/d4-32x32-pool.json")
-if [[ "${1:-}" != "--quick" ]]; then
-  "$ps" instance tensor 5 3 3 -o "$work/tensor-5-3-3.json"
-  "$ps" instance tensor 8 3 3 -o "$work/tensor-8-3-3.json"
-  "$ps" instance tensor 20 3 1 -o "$work/tensor-20-3-1.json"
-  cases+=("$families/c4-64x64.json" "$families/d4-64x64.json" "$families/p4-64x64.json"
-    "$families/p4m-64x64.json" "$work/tensor-5-3-3.json" "$work/tensor-8-3-3.json"
-    "$work/tensor-20-3-1.json")
-fi
+source scripts/scale-targets.sh "${1:-}"
 
 # One run: "seconds peak_kib exit_status" on stdout, the layer in $work/layer.json.
 locked() { if [[ -n "${LOCK:-}" ]]; then flock "$LOCK" "$@"; else "$@"; fi; }
